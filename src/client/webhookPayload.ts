@@ -1,0 +1,162 @@
+/**
+ * Turns a verified Clerk webhook body into the component's event shape.
+ * Lenient on purpose: only the fields the store needs are required, unknown
+ * fields are ignored, and a malformed optional field is dropped rather than
+ * failing the delivery.
+ */
+import type { SessionWebhookEvent, UserWebhookEvent } from "@clerk/backend";
+import { z } from "zod";
+import {
+  CLERK_SESSION_STATUSES,
+  SESSION_END_TYPES,
+  SESSION_EVENT_TYPES,
+  type ClerkSessionStatus,
+  type SessionEvent,
+  type SessionEventType,
+} from "../shared/validators.js";
+
+export const HANDLED_EVENT_TYPES = [
+  "session.created",
+  "session.ended",
+  "session.removed",
+  "session.revoked",
+  "user.deleted",
+] as const satisfies readonly (
+  SessionWebhookEvent["type"] | UserWebhookEvent["type"]
+)[];
+
+export type ParsedWebhook =
+  | { kind: "event"; type: string; event: SessionEvent }
+  | { kind: "ignored"; type: string }
+  | { kind: "invalid"; error: string };
+
+const id = z.string().min(1).max(256);
+const optionalTime = z.number().finite().nullish().catch(null);
+const optionalText = z.string().max(256).nullish().catch(null);
+
+const envelope = z.object({
+  type: z.string().min(1).max(256),
+  data: z.unknown(),
+  timestamp: optionalTime,
+});
+
+const sessionData = z.object({
+  id,
+  user_id: id,
+  status: z.string(),
+  updated_at: z.number().finite(),
+  client_id: optionalText,
+  created_at: optionalTime,
+  last_active_at: optionalTime,
+  expire_at: optionalTime,
+  abandon_at: optionalTime,
+  latest_activity: z
+    .object({
+      device_type: optionalText,
+      browser_name: optionalText,
+      browser_version: optionalText,
+      is_mobile: z.boolean().nullish().catch(null),
+    })
+    .nullish()
+    .catch(null),
+});
+
+const userDeletedData = z.object({ id });
+
+/** Names each bad field by its path in the body, never its value. */
+function describe(error: z.ZodError, under: string[] = []): string {
+  return error.issues
+    .map((issue) => {
+      const path = [...under, ...issue.path.map(String)].join(".");
+      return `${path || "body"}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+function isClerkStatus(status: string): status is ClerkSessionStatus {
+  return (CLERK_SESSION_STATUSES as readonly string[]).includes(status);
+}
+
+function parseSession(type: SessionEventType, data: unknown): ParsedWebhook {
+  const parsed = sessionData.safeParse(data);
+  if (!parsed.success) {
+    return {
+      kind: "invalid",
+      error: `${type}: ${describe(parsed.error, ["data"])}`,
+    };
+  }
+  const session = parsed.data;
+  const status =
+    type === "session.created" ? session.status : SESSION_END_TYPES[type];
+  if (!isClerkStatus(status)) {
+    return {
+      kind: "invalid",
+      error: `${type}: data.status is not a Clerk session status`,
+    };
+  }
+  const activity = session.latest_activity;
+  return {
+    kind: "event",
+    type,
+    event: {
+      kind: "session",
+      type,
+      session: {
+        sessionId: session.id,
+        userId: session.user_id,
+        clientId: session.client_id ?? null,
+        status,
+        createdAt: session.created_at ?? null,
+        updatedAt: session.updated_at,
+        lastActiveAt: session.last_active_at ?? null,
+        expireAt: session.expire_at ?? null,
+        abandonAt: session.abandon_at ?? null,
+        device: activity
+          ? {
+              deviceType: activity.device_type ?? null,
+              browserName: activity.browser_name ?? null,
+              browserVersion: activity.browser_version ?? null,
+              isMobile: activity.is_mobile ?? null,
+            }
+          : null,
+      },
+    },
+  };
+}
+
+function isSessionEventType(type: string): type is SessionEventType {
+  return (SESSION_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** Parses the raw body of a verified webhook. Never throws. */
+export function parseWebhookBody(body: string): ParsedWebhook {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { kind: "invalid", error: "body is not JSON" };
+  }
+  const parsed = envelope.safeParse(json);
+  if (!parsed.success) {
+    return { kind: "invalid", error: describe(parsed.error) };
+  }
+  const { type, data, timestamp } = parsed.data;
+  if (isSessionEventType(type)) return parseSession(type, data);
+  if (type !== "user.deleted") return { kind: "ignored", type };
+  const user = userDeletedData.safeParse(data);
+  if (!user.success) {
+    return {
+      kind: "invalid",
+      error: `${type}: ${describe(user.error, ["data"])}`,
+    };
+  }
+  return {
+    kind: "event",
+    type,
+    event: {
+      kind: "user.deleted",
+      userId: user.data.id,
+      deletedAt: timestamp ?? null,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/* eslint-disable */
+/**
+ * Generated `api` utility.
+ *
+ * Kept by hand in the shape `npx convex codegen` writes; the module list is
+ * checked against the folder by tests/generated.test.ts.
+ * @module
+ */
+
+import type * as events from "../events.js";
+import type * as sessions from "../sessions.js";
+import type * as store from "../store.js";
+import type * as users from "../users.js";
+
+import type {
+  ApiFromModules,
+  FilterApi,
+  FunctionReference,
+} from "convex/server";
+import { anyApi, componentsGeneric } from "convex/server";
+
+const fullApi: ApiFromModules<{
+  events: typeof events;
+  sessions: typeof sessions;
+  store: typeof store;
+  users: typeof users;
+}> = anyApi as any;
+
+/** References to this component's public functions. */
+export const api: FilterApi<
+  typeof fullApi,
+  FunctionReference<any, "public">
+> = anyApi as any;
+
+/** References to this component's internal functions. */
+export const internal: FilterApi<
+  typeof fullApi,
+  FunctionReference<any, "internal">
+> = anyApi as any;
+
+export const components = componentsGeneric() as unknown as {};

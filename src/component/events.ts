@@ -1,0 +1,63 @@
+import { v } from "convex/values";
+import { mergeUserDeletion } from "../shared/sessionState.js";
+import {
+  vApplyResult,
+  vSessionEvent,
+  type ApplyResult,
+  type SessionEvent,
+} from "../shared/validators.js";
+import { mutation, type MutationCtx } from "./_generated/server.js";
+import { findSession, findUserDeletion, saveSessionState } from "./store.js";
+import { markSessionsOfDeletedUserPage } from "./users.js";
+
+/**
+ * Applies one verified Clerk event, at most once per svix message id: the
+ * dedupe record and the state change commit in the same transaction.
+ */
+export const apply = mutation({
+  args: { svixId: v.string(), event: vSessionEvent },
+  returns: v.object({ result: vApplyResult }),
+  handler: async (ctx, { svixId, event }) => {
+    if (svixId.length === 0) throw new Error("svixId must not be empty");
+    const seen = await ctx.db
+      .query("appliedMessages")
+      .withIndex("by_svix_id", (q) => q.eq("svixId", svixId))
+      .unique();
+    if (seen !== null) return { result: "duplicate" as const };
+    const changed = await applyEvent(ctx, event);
+    await ctx.db.insert("appliedMessages", { svixId, appliedAt: Date.now() });
+    const result: ApplyResult = changed ? "applied" : "stale";
+    return { result };
+  },
+});
+
+async function applyEvent(
+  ctx: MutationCtx,
+  event: SessionEvent,
+): Promise<boolean> {
+  if (event.kind === "session") {
+    const facts = event.session;
+    const existing = await findSession(ctx.db, facts.sessionId);
+    const userDeletion = await findUserDeletion(ctx.db, facts.userId);
+    return await saveSessionState(ctx.db, existing, { facts, userDeletion });
+  }
+  const deletion = { at: event.deletedAt };
+  const tombstone = await ctx.db
+    .query("deletedUsers")
+    .withIndex("by_user_id", (q) => q.eq("userId", event.userId))
+    .unique();
+  const merged =
+    mergeUserDeletion(tombstone?.deletion ?? null, deletion) ?? deletion;
+  if (tombstone === null) {
+    await ctx.db.insert("deletedUsers", {
+      userId: event.userId,
+      deletion: merged,
+    });
+  } else if (tombstone.deletion.at !== merged.at) {
+    await ctx.db.patch(tombstone._id, { deletion: merged });
+  } else {
+    return false;
+  }
+  await markSessionsOfDeletedUserPage(ctx, event.userId, null);
+  return true;
+}

@@ -1,0 +1,160 @@
+import { describe, expect, test } from "vitest";
+import {
+  compareSessions,
+  type ClerkClientState,
+} from "../src/client/compareSessions.js";
+import type {
+  SessionStatus,
+  SessionStatusResult,
+  Whoami,
+} from "../src/shared/validators.js";
+
+const signedIn = (sessionId: string): ClerkClientState => ({
+  isLoaded: true,
+  isSignedIn: true,
+  sessionId,
+});
+const signedOut: ClerkClientState = {
+  isLoaded: true,
+  isSignedIn: false,
+  sessionId: null,
+};
+const notLoaded: ClerkClientState = {
+  isLoaded: false,
+  isSignedIn: undefined,
+  sessionId: undefined,
+};
+
+const anonymous: Whoami = { authenticated: false };
+function convexAs(
+  sessionId: string | null,
+  status: SessionStatus = "active",
+): Whoami {
+  return {
+    authenticated: true,
+    userId: "user_1",
+    sessionId,
+    tokenIdentifier: "https://clerk.example|user_1",
+    issuer: "https://clerk.example",
+    session: { status, updatedAt: 1 },
+  };
+}
+function stored(sessionId: string, status: SessionStatus): SessionStatusResult {
+  return { sessionId, status, updatedAt: 1, endedAt: null };
+}
+
+describe("compareSessions verdicts, one per row of the table", () => {
+  test("Clerk not loaded -> loading", () => {
+    expect(
+      compareSessions({
+        clerk: notLoaded,
+        whoami: anonymous,
+        status: undefined,
+      }),
+    ).toBe("loading");
+  });
+
+  test("whoami still loading -> loading", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: undefined,
+        status: stored("sess_B", "active"),
+      }),
+    ).toBe("loading");
+  });
+
+  test("signed in, sessionStatus still loading -> loading", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs("sess_B"),
+        status: undefined,
+      }),
+    ).toBe("loading");
+  });
+
+  test("signed out, Convex unauthenticated -> signed_out", () => {
+    expect(
+      compareSessions({
+        clerk: signedOut,
+        whoami: anonymous,
+        status: undefined,
+      }),
+    ).toBe("signed_out");
+  });
+
+  test("signed out, Convex authenticated -> convex_stale_session", () => {
+    expect(
+      compareSessions({
+        clerk: signedOut,
+        whoami: convexAs("sess_A"),
+        status: undefined,
+      }),
+    ).toBe("convex_stale_session");
+  });
+
+  test("signed in, Convex unauthenticated, session terminal -> session_ended", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: anonymous,
+        status: stored("sess_B", "revoked"),
+      }),
+    ).toBe("session_ended");
+  });
+
+  test("signed in, Convex unauthenticated, session live or unknown -> convex_unauthenticated", () => {
+    for (const status of ["active", "unknown", "pending"] as const) {
+      expect(
+        compareSessions({
+          clerk: signedIn("sess_B"),
+          whoami: anonymous,
+          status: stored("sess_B", status),
+        }),
+      ).toBe("convex_unauthenticated");
+    }
+  });
+
+  test("signed in, token without sid -> no_session_claim", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs(null, "unknown"),
+        status: stored("sess_B", "active"),
+      }),
+    ).toBe("no_session_claim");
+  });
+
+  test("signed in as B, Convex still on A -> convex_stale_session", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs("sess_A", "ended"),
+        status: stored("sess_B", "active"),
+      }),
+    ).toBe("convex_stale_session");
+  });
+
+  test("same session, stored terminal -> session_ended", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs("sess_B", "ended"),
+        status: stored("sess_B", "ended"),
+      }),
+    ).toBe("session_ended");
+  });
+
+  test("same session, not terminal -> in_sync", () => {
+    for (const status of ["active", "pending", "unknown"] as const) {
+      expect(
+        compareSessions({
+          clerk: signedIn("sess_B"),
+          whoami: convexAs("sess_B", status),
+          status: stored("sess_B", status),
+        }),
+      ).toBe("in_sync");
+    }
+  });
+});

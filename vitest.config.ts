@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    environment: "edge-runtime",
+    include: ["tests/**/*.test.ts"],
+    server: { deps: { inline: ["convex-test"] } },
+    // Logs of passing tests are noise; a failing test shows its own.
+    silent: "passed-only",
+  },
+});
