@@ -1,0 +1,98 @@
+/**
+ * `_generated/` is committed (no deployment is reachable to run
+ * `npx convex codegen`), so these tests keep it in step with the code.
+ */
+import { describe, expect, expectTypeOf, test } from "vitest";
+import { components } from "../convex/_generated/api.js";
+import appApiSource from "../convex/_generated/api.ts?raw";
+import { renderComponentApi } from "../scripts/componentApi.js";
+import componentApiSource from "../src/component/_generated/component.ts?raw";
+import componentApiModuleSource from "../src/component/_generated/api.ts?raw";
+import type { ComponentApi } from "../src/component/_generated/component.js";
+
+const NOT_FUNCTION_MODULES = /(^|\/)(schema|convex\.config|auth\.config)$/;
+
+function functionModules(paths: string[], root: string): string[] {
+  return paths
+    .map((path) => path.slice(root.length).replace(/\.ts$/, ""))
+    .filter(
+      (path) =>
+        !path.startsWith("_generated/") && !NOT_FUNCTION_MODULES.test(path),
+    )
+    .sort();
+}
+
+function modulesListedIn(apiSource: string): string[] {
+  return [
+    ...apiSource.matchAll(/import type \* as \w+ from "\.\.\/(.+)\.js";/g),
+  ]
+    .map((match) => match[1] ?? "")
+    .sort();
+}
+
+describe("component _generated", () => {
+  test("component.ts matches the component's functions and validators", () => {
+    const loaded = import.meta.glob<Record<string, unknown>>(
+      "../src/component/*.ts",
+      { eager: true },
+    );
+    const modules = Object.fromEntries(
+      functionModules(Object.keys(loaded), "../src/component/").map((name) => [
+        name,
+        loaded[`../src/component/${name}.ts`] ?? {},
+      ]),
+    );
+    expect(componentApiSource, "run `npm run codegen` to regenerate").toBe(
+      renderComponentApi(modules),
+    );
+  });
+
+  test("api.ts lists every module of the component", () => {
+    const files = Object.keys(import.meta.glob("../src/component/*.ts"));
+    expect(modulesListedIn(componentApiModuleSource)).toEqual(
+      functionModules(files, "../src/component/"),
+    );
+  });
+});
+
+describe("example app _generated", () => {
+  test("api.ts lists every module of convex/", () => {
+    const files = Object.keys(import.meta.glob("../convex/*.ts"));
+    expect(modulesListedIn(appApiSource)).toEqual(
+      functionModules(files, "../convex/"),
+    );
+  });
+
+  test("components.clerkSessions is the typed ComponentApi", () => {
+    expectTypeOf(components.clerkSessions).toEqualTypeOf<
+      ComponentApi<"clerkSessions">
+    >();
+    expectTypeOf(components.clerkSessions.sessions.get).not.toBeAny();
+  });
+});
+
+describe("the drift check can fail", () => {
+  test("a changed validator renders differently", () => {
+    const loaded = import.meta.glob<Record<string, unknown>>(
+      "../src/component/sessions.ts",
+      { eager: true },
+    );
+    const sessions = loaded["../src/component/sessions.ts"] ?? {};
+    const get = sessions.get as { exportArgs: () => string };
+    const changed = Object.assign(() => undefined, get, {
+      exportArgs: () =>
+        JSON.stringify({
+          type: "object",
+          value: {
+            sessionId: { fieldType: { type: "number" }, optional: false },
+          },
+        }),
+    });
+    expect(renderComponentApi({ sessions: { get: changed } })).toContain(
+      "{ sessionId: number }",
+    );
+    expect(renderComponentApi({ sessions: { get: changed } })).not.toBe(
+      renderComponentApi({ sessions }),
+    );
+  });
+});

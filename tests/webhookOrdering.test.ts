@@ -1,0 +1,266 @@
+/**
+ * The state rules of DESIGN.md, driven through the real webhook route:
+ * duplicates, out-of-order deliveries and user deletion.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import {
+  BASE_TIME,
+  clerkSessionEvent,
+  clerkUserDeletedEvent,
+} from "../fixtures/clerkEvents.js";
+import {
+  componentTables,
+  exampleApp,
+  post,
+  type ExampleApp,
+} from "../fixtures/exampleApp.js";
+import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
+import { DELETION_BATCH_SIZE } from "../src/component/users.js";
+
+let t: ExampleApp;
+beforeEach(() => {
+  vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET);
+  t = exampleApp();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.useRealTimers();
+});
+
+async function deliver(body: Record<string, unknown>) {
+  return (await post(t, signedDelivery(body).init)).body.result;
+}
+
+async function statusOf(sessionId: string) {
+  const { sessions } = await componentTables(t);
+  return sessions.find((s) => s.sessionId === sessionId);
+}
+
+const at = (minutes: number) => BASE_TIME + minutes * 60_000;
+
+describe("order and duplicates", () => {
+  test("the same svix message delivered three times applies once", async () => {
+    const delivery = signedDelivery(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+      }),
+    );
+    const results = [];
+    for (let i = 0; i < 3; i++)
+      results.push((await post(t, delivery.init)).body.result);
+    expect(results).toEqual(["applied", "duplicate", "duplicate"]);
+    const { sessions, appliedMessages } = await componentTables(t);
+    expect(sessions).toHaveLength(1);
+    expect(appliedMessages).toHaveLength(1);
+  });
+
+  test("the same event re-sent under a new svix id is stale", async () => {
+    const event = clerkSessionEvent("session.created", {
+      sessionId: "sess_A",
+      userId: "user_1",
+    });
+    expect(await deliver(event)).toBe("applied");
+    expect(await deliver(event)).toBe("stale");
+  });
+
+  test("ended before created: the end inserts a tombstone the create cannot lift", async () => {
+    expect(
+      await deliver(
+        clerkSessionEvent("session.ended", {
+          sessionId: "sess_A",
+          userId: "user_1",
+          updatedAt: at(10),
+        }),
+      ),
+    ).toBe("applied");
+    expect(await statusOf("sess_A")).toMatchObject({
+      status: "ended",
+      endedAt: at(10),
+    });
+    expect(
+      await deliver(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_A",
+          userId: "user_1",
+          updatedAt: at(0),
+        }),
+      ),
+    ).toBe("stale");
+    expect(await statusOf("sess_A")).toMatchObject({ status: "ended" });
+  });
+
+  test("a late session.created after an end, even with a newer updated_at, stays ended", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+        updatedAt: at(0),
+      }),
+    );
+    await deliver(
+      clerkSessionEvent("session.revoked", {
+        sessionId: "sess_A",
+        userId: "user_1",
+        updatedAt: at(5),
+      }),
+    );
+    expect(
+      await deliver(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_A",
+          userId: "user_1",
+          updatedAt: at(9),
+        }),
+      ),
+    ).toBe("stale");
+    expect(await statusOf("sess_A")).toMatchObject({
+      status: "revoked",
+      endedAt: at(5),
+    });
+  });
+
+  test("ended, removed and revoked each end an active session", async () => {
+    for (const type of [
+      "session.ended",
+      "session.removed",
+      "session.revoked",
+    ] as const) {
+      const sessionId = `sess_${type}`;
+      await deliver(
+        clerkSessionEvent("session.created", {
+          sessionId,
+          userId: "user_1",
+          updatedAt: at(0),
+        }),
+      );
+      expect(
+        await deliver(
+          clerkSessionEvent(type, {
+            sessionId,
+            userId: "user_1",
+            updatedAt: at(1),
+          }),
+        ),
+      ).toBe("applied");
+      expect((await statusOf(sessionId))?.status).toBe(
+        type.slice("session.".length),
+      );
+    }
+  });
+
+  test("the stored document keeps the device summary but no IP or location", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+      }),
+    );
+    const stored = await statusOf("sess_A");
+    expect(stored?.device).toEqual({
+      deviceType: "iPhone",
+      browserName: "Safari",
+      browserVersion: "18.1",
+      isMobile: true,
+    });
+    const text = JSON.stringify(await componentTables(t));
+    expect(text).not.toContain("203.0.113.7");
+    expect(text).not.toContain("Lisbon");
+  });
+});
+
+describe("user.deleted", () => {
+  test("every live session of the user becomes removed; ended ones stay ended; others untouched", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_1",
+        userId: "user_1",
+        updatedAt: at(0),
+      }),
+    );
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_2",
+        userId: "user_1",
+        updatedAt: at(0),
+      }),
+    );
+    await deliver(
+      clerkSessionEvent("session.ended", {
+        sessionId: "sess_3",
+        userId: "user_1",
+        updatedAt: at(1),
+      }),
+    );
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_other",
+        userId: "user_2",
+        updatedAt: at(0),
+      }),
+    );
+    expect(await deliver(clerkUserDeletedEvent("user_1", at(30)))).toBe(
+      "applied",
+    );
+    expect(await statusOf("sess_1")).toMatchObject({
+      status: "removed",
+      endedAt: at(30),
+    });
+    expect(await statusOf("sess_2")).toMatchObject({
+      status: "removed",
+      endedAt: at(30),
+    });
+    expect(await statusOf("sess_3")).toMatchObject({
+      status: "ended",
+      endedAt: at(1),
+    });
+    expect(await statusOf("sess_other")).toMatchObject({ status: "active" });
+  });
+
+  test("a session event arriving after user.deleted is stored removed", async () => {
+    await deliver(clerkUserDeletedEvent("user_1", at(30)));
+    expect(
+      await deliver(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_late",
+          userId: "user_1",
+          updatedAt: at(0),
+        }),
+      ),
+    ).toBe("applied");
+    expect(await statusOf("sess_late")).toMatchObject({
+      status: "removed",
+      endedAt: at(30),
+    });
+  });
+
+  test("user.deleted for a user with no sessions records the deletion", async () => {
+    expect(await deliver(clerkUserDeletedEvent("user_ghost"))).toBe("applied");
+    expect((await componentTables(t)).deletedUsers).toHaveLength(1);
+    expect(await deliver(clerkUserDeletedEvent("user_ghost"))).toBe("stale");
+  });
+
+  test(`more sessions than one batch (${DELETION_BATCH_SIZE}) are all removed by scheduled batches`, async () => {
+    vi.useFakeTimers();
+    const count = DELETION_BATCH_SIZE * 2 + 7;
+    for (let i = 0; i < count; i++) {
+      await deliver(
+        clerkSessionEvent("session.created", {
+          sessionId: `sess_${i}`,
+          userId: "user_big",
+          updatedAt: at(0),
+        }),
+      );
+    }
+    expect(await deliver(clerkUserDeletedEvent("user_big", at(30)))).toBe(
+      "applied",
+    );
+    const afterFirstBatch = (await componentTables(t)).sessions.filter(
+      (s) => s.status === "removed",
+    );
+    expect(afterFirstBatch).toHaveLength(DELETION_BATCH_SIZE);
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const { sessions } = await componentTables(t);
+    expect(sessions.filter((s) => s.status === "removed")).toHaveLength(count);
+  });
+});
