@@ -1,4 +1,3 @@
-// An app outside this repo writes: import { ClerkSessions } from "convex-clerk-sessions";
 import { ClerkSessions } from "../src/client/index.js";
 import { components } from "./_generated/api.js";
 

@@ -1,0 +1,61 @@
+/** The README's snippets are the example app's files, and its demo output is the demo's. */
+import { afterEach, describe, expect, test, vi } from "vitest";
+import readme from "../README.md?raw";
+import { playStory } from "../demo/story.js";
+
+const appFiles = import.meta.glob<string>("../convex/*.ts", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
+
+/** The example app imports the package from source; an installed app from its name. */
+function asInstalledApp(source: string): string {
+  return source
+    .replace(
+      '"../src/component/convex.config.js"',
+      '"convex-clerk-sessions/convex.config"',
+    )
+    .replace('"../src/client/index.js"', '"convex-clerk-sessions"');
+}
+
+function fencedBlocks(language: string): string[] {
+  const pattern = new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g");
+  return [...readme.matchAll(pattern)].map((match) => match[1] ?? "");
+}
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe("README", () => {
+  const fileBlocks = fencedBlocks("ts").filter((block) =>
+    block.startsWith("// convex/"),
+  );
+
+  test("shows convex.config.ts, sessions.ts, http.ts and auth.config.ts", () => {
+    expect(fileBlocks.map((block) => block.split("\n")[0]).sort()).toEqual([
+      "// convex/auth.config.ts",
+      "// convex/convex.config.ts",
+      "// convex/http.ts",
+      "// convex/sessions.ts",
+    ]);
+  });
+
+  test.each(["auth.config.ts", "convex.config.ts", "http.ts", "sessions.ts"])(
+    "its convex/%s is the example app's file",
+    (name) => {
+      const block =
+        fileBlocks.find((b) => b.startsWith(`// convex/${name}\n`)) ?? "";
+      const shown = block.slice(block.indexOf("\n") + 1);
+      expect(shown).toBe(
+        asInstalledApp(appFiles[`../convex/${name}`] ?? "missing"),
+      );
+    },
+  );
+
+  test("its demo output is what the demo prints", async () => {
+    vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", "");
+    const lines: string[] = [];
+    await playStory((line) => lines.push(line));
+    expect(fencedBlocks("text")[0]).toBe(`${lines.join("\n")}\n`);
+  });
+});
