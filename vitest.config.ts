@@ -7,5 +7,6 @@ export default defineConfig({
     server: { deps: { inline: ["convex-test"] } },
     // Logs of passing tests are noise; a failing test shows its own.
     silent: "passed-only",
+    reporters: ["default", "./scripts/summaryReporter.ts"],
   },
 });
