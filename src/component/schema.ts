@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { vClerkSessionStatus, vDevice } from "../shared/validators.js";
+import { vClerkSessionStatus, vSessionFacts } from "../shared/validators.js";
 
 export const vUserDeletion = v.union(
   v.null(),
@@ -14,20 +14,12 @@ export default defineSchema({
    * `sessions.get`.
    */
   sessions: defineTable({
-    sessionId: v.string(),
-    userId: v.string(),
-    clientId: v.union(v.string(), v.null()),
+    ...vSessionFacts.omit("status").fields,
     /** What the store shows: derived from `reportedStatus` and `userDeletion`. */
     status: vClerkSessionStatus,
     /** The status of the winning Clerk event (see shared/sessionState.ts). */
     reportedStatus: vClerkSessionStatus,
-    createdAt: v.union(v.number(), v.null()),
-    updatedAt: v.number(),
-    lastActiveAt: v.union(v.number(), v.null()),
-    expireAt: v.union(v.number(), v.null()),
-    abandonAt: v.union(v.number(), v.null()),
     endedAt: v.union(v.number(), v.null()),
-    device: v.union(vDevice, v.null()),
     userDeletion: vUserDeletion,
   })
     .index("by_session_id", ["sessionId"])

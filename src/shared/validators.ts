@@ -60,16 +60,24 @@ export const SESSION_EVENT_TYPES = [
 ] as const;
 export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
 
-/** The facts one Clerk session event carries, in the component's own shape. */
-export const vSessionFacts = v.object({
+/** Who a session belongs to and Clerk's own timestamps for it (ms). */
+const sessionIdentity = {
   sessionId: v.string(),
   userId: v.string(),
   clientId: v.union(v.string(), v.null()),
-  status: vClerkSessionStatus,
+};
+const clerkTimes = {
   createdAt: v.union(v.number(), v.null()),
   updatedAt: v.number(),
   lastActiveAt: v.union(v.number(), v.null()),
   expireAt: v.union(v.number(), v.null()),
+};
+
+/** The facts one Clerk session event carries, in the component's own shape. */
+export const vSessionFacts = v.object({
+  ...sessionIdentity,
+  status: vClerkSessionStatus,
+  ...clerkTimes,
   abandonAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
 });
@@ -100,14 +108,9 @@ export type ApplyResult = Infer<typeof vApplyResult>;
 
 /** A stored session as the component hands it out. */
 export const vStoredSession = v.object({
-  sessionId: v.string(),
-  userId: v.string(),
-  clientId: v.union(v.string(), v.null()),
+  ...sessionIdentity,
   status: vClerkSessionStatus,
-  createdAt: v.union(v.number(), v.null()),
-  updatedAt: v.number(),
-  lastActiveAt: v.union(v.number(), v.null()),
-  expireAt: v.union(v.number(), v.null()),
+  ...clerkTimes,
   endedAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
 });
