@@ -3,4 +3,4 @@ import { components } from "./_generated/api.js";
 
 export const clerkSessions = new ClerkSessions(components.clerkSessions);
 
-export const { whoami, sessionStatus } = clerkSessions.api();
+export const { whoami, sessionStatus, prune } = clerkSessions.api();

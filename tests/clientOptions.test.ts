@@ -69,6 +69,7 @@ describe("the component's apply mutation", () => {
       sessions: [],
       deletedUsers: [],
       appliedMessages: [],
+      pruneHorizon: [],
     });
   });
 
@@ -89,6 +90,7 @@ describe("the component's apply mutation", () => {
       sessions: [],
       deletedUsers: [],
       appliedMessages: [],
+      pruneHorizon: [],
     });
   });
 });

@@ -1,9 +1,17 @@
-import { queryGeneric, type HttpRouter } from "convex/server";
+import {
+  internalMutationGeneric,
+  queryGeneric,
+  type GenericDataModel,
+  type GenericMutationCtx,
+  type HttpRouter,
+} from "convex/server";
 import { v } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import {
+  vPruneResult,
   vSessionStatusResult,
   vWhoami,
+  type PruneResult,
   type SessionStatusResult,
   type StoredSession,
   type Whoami,
@@ -17,6 +25,16 @@ export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
 export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
 export * from "../shared/validators.js";
 export type { ComponentApi };
+
+export type ClerkSessionsOptions = {
+  /** How long pruning keeps things; see `api().prune`. */
+  retention?: {
+    /** Ended and expired sessions, and deleted-user records. Default 30 days. */
+    sessionRetentionMs?: number;
+    /** Applied svix message ids. Default 3 days; at least 36 hours. */
+    messageRetentionMs?: number;
+  };
+};
 
 /** The default path of the webhook route. */
 export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
@@ -33,7 +51,10 @@ export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
  * export const { whoami, sessionStatus } = clerkSessions.api();
  */
 export class ClerkSessions {
-  constructor(public component: ComponentApi) {}
+  constructor(
+    public component: ComponentApi,
+    public options: ClerkSessionsOptions = {},
+  ) {}
 
   /**
    * Mounts the Clerk webhook route on the app's router.
@@ -81,11 +102,27 @@ export class ClerkSessions {
   }
 
   /**
-   * Public queries for the app to re-export, so clients can compare what
-   * Convex sees with what Clerk's client reports.
+   * Deletes what is older than the retention periods, in bounded batches that
+   * continue on their own. Returns the counts of the first batch.
+   */
+  async prune(
+    ctx: Pick<GenericMutationCtx<GenericDataModel>, "runMutation">,
+  ): Promise<PruneResult> {
+    return await ctx.runMutation(
+      this.component.retention.prune,
+      this.options.retention ?? {},
+    );
+  }
+
+  /**
+   * Functions for the app to re-export: public queries so clients can compare
+   * what Convex sees with what Clerk's client reports, and an internal
+   * mutation for a cron to prune old records.
    *
    * @example
-   * export const { whoami, sessionStatus } = clerkSessions.api();
+   * export const { whoami, sessionStatus, prune } = clerkSessions.api();
+   * // convex/crons.ts
+   * crons.daily("prune clerk sessions", { hourUTC: 4, minuteUTC: 0 }, internal.sessions.prune);
    */
   api() {
     return {
@@ -98,6 +135,11 @@ export class ClerkSessions {
         args: { sessionId: v.string() },
         returns: vSessionStatusResult,
         handler: (ctx, args) => this.sessionStatus(ctx, args),
+      }),
+      prune: internalMutationGeneric({
+        args: {},
+        returns: vPruneResult,
+        handler: (ctx) => this.prune(ctx),
       }),
     };
   }

@@ -8,7 +8,17 @@ import {
 } from "../shared/validators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { findSession, findUserDeletion, saveSessionState } from "./store.js";
+import { findPruneHorizon } from "./retention.js";
 import { markSessionsOfDeletedUserPage } from "./users.js";
+
+/**
+ * An unknown session older than the prune horizon may be one that was pruned:
+ * a replay of its events must not bring it back.
+ */
+async function isBeforePruneHorizon(ctx: MutationCtx, updatedAt: number) {
+  const horizon = await findPruneHorizon(ctx);
+  return horizon !== null && updatedAt < horizon.prunedBefore;
+}
 
 /**
  * Applies one verified Clerk event, at most once per svix message id: the
@@ -38,6 +48,12 @@ async function applyEvent(
   if (event.kind === "session") {
     const facts = event.session;
     const existing = await findSession(ctx.db, facts.sessionId);
+    if (
+      existing === null &&
+      (await isBeforePruneHorizon(ctx, facts.updatedAt))
+    ) {
+      return false;
+    }
     const userDeletion = await findUserDeletion(ctx.db, facts.userId);
     return await saveSessionState(ctx.db, existing, { facts, userDeletion });
   }

@@ -11,7 +11,7 @@ export default defineSchema({
   /**
    * One document per Clerk session ever reported.
    * Written by `events.apply` and `users.markSessionsOfDeletedUser`; read by
-   * `sessions.get`.
+   * `sessions.get`; deleted by `retention.prune`.
    */
   sessions: defineTable({
     ...vSessionFacts.omit("status").fields,
@@ -23,12 +23,14 @@ export default defineSchema({
     userDeletion: vUserDeletion,
   })
     .index("by_session_id", ["sessionId"])
-    .index("by_user_id", ["userId"]),
+    .index("by_user_id", ["userId"])
+    .index("by_ended_at", ["endedAt"])
+    .index("by_expire_at", ["expireAt"]),
 
   /**
    * Users Clerk deleted, so that a session event arriving after `user.deleted`
    * is stored as removed. Written by `events.apply`; read by `events.apply`
-   * and `users.markSessionsOfDeletedUser`.
+   * and `users.markSessionsOfDeletedUser`; deleted by `retention.prune`.
    */
   deletedUsers: defineTable({
     userId: v.string(),
@@ -37,10 +39,22 @@ export default defineSchema({
 
   /**
    * Svix message ids already applied, so a redelivery changes nothing.
-   * Written and read by `events.apply`.
+   * Written and read by `events.apply`; deleted by `retention.prune`.
    */
   appliedMessages: defineTable({
     svixId: v.string(),
     appliedAt: v.number(),
-  }).index("by_svix_id", ["svixId"]),
+  })
+    .index("by_svix_id", ["svixId"])
+    .index("by_applied_at", ["appliedAt"]),
+
+  /**
+   * At most one document: sessions that ended before `prunedBefore` may have
+   * been pruned, so an event about an unknown session older than that is a
+   * replay and is not stored. Written by `retention.prune`; read by
+   * `events.apply`.
+   */
+  pruneHorizon: defineTable({
+    prunedBefore: v.number(),
+  }),
 });

@@ -147,3 +147,12 @@ export const vSessionStatusResult = v.object({
   device: v.optional(v.union(vDevice, v.null())),
 });
 export type SessionStatusResult = Infer<typeof vSessionStatusResult>;
+
+/** What one pruning batch deleted, and whether another batch was scheduled. */
+export const vPruneResult = v.object({
+  sessions: v.number(),
+  deletedUsers: v.number(),
+  messages: v.number(),
+  continues: v.boolean(),
+});
+export type PruneResult = Infer<typeof vPruneResult>;

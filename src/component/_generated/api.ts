@@ -8,6 +8,7 @@
  */
 
 import type * as events from "../events.js";
+import type * as retention from "../retention.js";
 import type * as sessions from "../sessions.js";
 import type * as store from "../store.js";
 import type * as users from "../users.js";
@@ -21,6 +22,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
   events: typeof events;
+  retention: typeof retention;
   sessions: typeof sessions;
   store: typeof store;
   users: typeof users;

@@ -24,6 +24,15 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       Name
     >;
   };
+  retention: {
+    prune: FunctionReference<
+      "mutation",
+      "internal",
+      { messageRetentionMs?: number; sessionRetentionMs?: number },
+      { continues: boolean; deletedUsers: number; messages: number; sessions: number },
+      Name
+    >;
+  };
   sessions: {
     get: FunctionReference<
       "query",
