@@ -1,0 +1,242 @@
+/**
+ * Pruning: what goes, what stays, replays after pruning, and bounded batches
+ * under convex-test's transaction limits.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { components, internal } from "../convex/_generated/api.js";
+import crons from "../convex/crons.js";
+import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
+import {
+  componentTables,
+  countStatuses,
+  exampleApp,
+  post,
+  seedSessions,
+  type ExampleApp,
+} from "../fixtures/exampleApp.js";
+import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
+import {
+  DEFAULT_MESSAGE_RETENTION_MS,
+  DEFAULT_SESSION_RETENTION_MS,
+  PRUNE_BATCH_SIZE,
+} from "../src/component/retention.js";
+
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 0, 1);
+
+let t: ExampleApp;
+beforeEach(() => {
+  vi.useFakeTimers({ now: START, toFake: ["Date"] });
+  vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET);
+  t = exampleApp();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
+
+const advanceDays = (days: number) => vi.setSystemTime(Date.now() + days * DAY);
+const event = (
+  type: Parameters<typeof clerkSessionEvent>[0],
+  sessionId: string,
+) =>
+  clerkSessionEvent(type, {
+    sessionId,
+    userId: "user_1",
+    updatedAt: Date.now(),
+  });
+const sessionIds = async () =>
+  (await componentTables(t)).sessions.map((s) => s.sessionId).sort();
+
+describe("what pruning removes", () => {
+  test("message ids go after 3 days; ended sessions after 30; live sessions stay", async () => {
+    await post(t, signedDelivery(event("session.created", "sess_live")).init);
+    await post(t, signedDelivery(event("session.created", "sess_old")).init);
+    await post(t, signedDelivery(event("session.ended", "sess_old")).init);
+    expect((await componentTables(t)).appliedMessages).toHaveLength(3);
+
+    advanceDays(DEFAULT_MESSAGE_RETENTION_MS / DAY + 1);
+    await t.mutation(internal.sessions.prune, {});
+    expect((await componentTables(t)).appliedMessages).toHaveLength(0);
+    expect(await sessionIds()).toEqual(["sess_live", "sess_old"]);
+
+    advanceDays(DEFAULT_SESSION_RETENTION_MS / DAY);
+    const result = await t.mutation(internal.sessions.prune, {});
+    expect(result).toEqual({
+      sessions: 1,
+      deletedUsers: 0,
+      messages: 0,
+      continues: false,
+    });
+    expect(await sessionIds()).toEqual(["sess_live"]);
+  });
+
+  test("a session whose Clerk expiry is past the retention goes too", async () => {
+    await post(
+      t,
+      signedDelivery(event("session.created", "sess_expiring")).init,
+    );
+    advanceDays(7 + DEFAULT_SESSION_RETENTION_MS / DAY + 1);
+    await t.mutation(internal.sessions.prune, {});
+    expect(await sessionIds()).toEqual([]);
+  });
+
+  test("retention periods come from the ClerkSessions options", async () => {
+    await post(t, signedDelivery(event("session.ended", "sess_a")).init);
+    advanceDays(3);
+    const counts = await t.run((ctx) =>
+      ctx.runMutation(components.clerkSessions.retention.prune, {
+        sessionRetentionMs: 2 * DAY,
+        messageRetentionMs: 2 * DAY,
+      }),
+    );
+    expect(counts).toMatchObject({ sessions: 1, messages: 1 });
+  });
+
+  test("retention too short for Svix's retries is refused and changes nothing", async () => {
+    await post(t, signedDelivery(event("session.ended", "sess_a")).init);
+    advanceDays(40);
+    const before = await componentTables(t);
+    await expect(
+      t.run((ctx) =>
+        ctx.runMutation(components.clerkSessions.retention.prune, {
+          messageRetentionMs: 3_600_000,
+        }),
+      ),
+    ).rejects.toThrow(/messageRetentionMs must be at least/);
+    await expect(
+      t.run((ctx) =>
+        ctx.runMutation(components.clerkSessions.retention.prune, {
+          sessionRetentionMs: DAY * 2,
+          messageRetentionMs: DAY * 3,
+        }),
+      ),
+    ).rejects.toThrow(/sessionRetentionMs must be at least messageRetentionMs/);
+    expect(await componentTables(t)).toEqual(before);
+  });
+
+  test("the example app's cron runs prune daily", () => {
+    const jobs = (
+      crons as unknown as {
+        crons: Record<string, { name: string; schedule: { type: string } }>;
+      }
+    ).crons;
+    expect(jobs["prune clerk sessions"]).toMatchObject({
+      name: "sessions:prune",
+      schedule: { type: "daily" },
+    });
+    expect(internal.sessions.prune).toBeDefined();
+  });
+});
+
+describe("replays after pruning stay harmless", () => {
+  test("message id pruned, session kept: a replayed session.created is stale", async () => {
+    await post(t, signedDelivery(event("session.created", "sess_a")).init);
+    const created = signedDelivery(event("session.created", "sess_a"));
+    await post(t, signedDelivery(event("session.ended", "sess_a")).init);
+    advanceDays(4);
+    await t.mutation(internal.sessions.prune, {});
+    const replay = await post(
+      t,
+      signedDelivery(JSON.parse(String(created.init.body)), {
+        svixId: created.svixId,
+      }).init,
+    );
+    expect(replay.body.result).toBe("stale");
+    expect((await componentTables(t)).sessions[0]).toMatchObject({
+      status: "ended",
+    });
+  });
+
+  test("session pruned too: replayed created and ended events do not bring it back", async () => {
+    const created = event("session.created", "sess_a");
+    await post(t, signedDelivery(created).init);
+    const ended = event("session.ended", "sess_a");
+    await post(t, signedDelivery(ended).init);
+    advanceDays(31);
+    await t.mutation(internal.sessions.prune, {});
+    expect(await sessionIds()).toEqual([]);
+    expect((await post(t, signedDelivery(created).init)).body.result).toBe(
+      "stale",
+    );
+    expect((await post(t, signedDelivery(ended).init)).body.result).toBe(
+      "stale",
+    );
+    expect(await sessionIds()).toEqual([]);
+  });
+
+  test("a new session after pruning is stored as usual", async () => {
+    advanceDays(31);
+    await t.mutation(internal.sessions.prune, {});
+    expect(
+      (await post(t, signedDelivery(event("session.created", "sess_new")).init))
+        .body.result,
+    ).toBe("applied");
+  });
+});
+
+describe("bounded work under transaction limits", () => {
+  const limits = {
+    documentsRead: 4 * PRUNE_BATCH_SIZE,
+    documentsWritten: 2 * PRUNE_BATCH_SIZE,
+  };
+
+  test("the limits are on: reading 5,000 sessions in one transaction is refused", async () => {
+    t = exampleApp({ transactionLimits: limits });
+    await seedSessions(t, {
+      userId: "user_big",
+      count: 5_000,
+      status: "active",
+      updatedAt: START,
+    });
+    await expect(componentTables(t)).rejects.toThrow(/too many documents/i);
+  });
+
+  test("user.deleted for a user with 5,000 sessions finishes in batches", async () => {
+    vi.useRealTimers();
+    vi.useFakeTimers();
+    t = exampleApp({ transactionLimits: limits });
+    await seedSessions(t, {
+      userId: "user_big",
+      count: 5_000,
+      status: "active",
+      updatedAt: START,
+    });
+    const answer = await post(
+      t,
+      signedDelivery(clerkUserDeletedEventFor("user_big")).init,
+    );
+    expect(answer.body.result).toBe("applied");
+    await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
+    expect(await countStatuses(t)).toEqual({ removed: 5_000 });
+  });
+
+  test("pruning 5,000 ended sessions and message ids finishes in batches", async () => {
+    vi.useRealTimers();
+    vi.useFakeTimers({ now: START });
+    t = exampleApp({ transactionLimits: limits });
+    await seedSessions(t, {
+      userId: "user_old",
+      count: 5_000,
+      status: "ended",
+      updatedAt: START,
+    });
+    vi.setSystemTime(START + 31 * DAY);
+    const first = await t.mutation(internal.sessions.prune, {});
+    expect(first).toMatchObject({
+      sessions: PRUNE_BATCH_SIZE,
+      continues: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
+    expect(await countStatuses(t)).toEqual({});
+  });
+});
+
+function clerkUserDeletedEventFor(userId: string) {
+  return {
+    data: { deleted: true, id: userId, object: "user" },
+    object: "event",
+    timestamp: Date.now(),
+    type: "user.deleted",
+  };
+}
