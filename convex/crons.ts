@@ -6,7 +6,7 @@ const crons = cronJobs();
 // Prunes ended sessions and old svix message ids, in bounded batches.
 crons.daily(
   "prune clerk sessions",
-  { hourUTC: 4, minuteUTC: 0 },
+  { hourUTC: 4, minuteUTC: 17 },
   internal.sessions.prune,
 );
 

@@ -122,7 +122,7 @@ export class ClerkSessions {
    * @example
    * export const { whoami, sessionStatus, prune } = clerkSessions.api();
    * // convex/crons.ts
-   * crons.daily("prune clerk sessions", { hourUTC: 4, minuteUTC: 0 }, internal.sessions.prune);
+   * crons.daily("prune clerk sessions", { hourUTC: 4, minuteUTC: 17 }, internal.sessions.prune);
    */
   api() {
     return {
