@@ -196,6 +196,13 @@ describe("user deletion", () => {
     expect(effectiveState(state)).toEqual({ status: "ended", endedAt: 20 });
   });
 
+  test("ended + user.deleted changes nothing, so nothing is rewritten", () => {
+    const ended = fold([{ facts: facts("ended", 20) }]);
+    expect(mergeSessionState(ended, { userDeletion: { at: 50 } }).changed).toBe(
+      false,
+    );
+  });
+
   test("user.deleted before the session is heard of: created arrives removed", () => {
     const { state } = mergeSessionState(null, {
       facts: facts("active", 10),

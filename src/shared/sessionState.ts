@@ -92,6 +92,17 @@ export function mergeUserDeletion(
   return { at: Math.min(stored.at, incoming.at) };
 }
 
+/**
+ * A terminal session's status ignores user deletion, so its record of one is
+ * dropped: equal states then have equal documents, and nothing is rewritten
+ * for a deletion that changes nothing.
+ */
+function normalized(state: SessionState): SessionState {
+  return isTerminalStatus(state.facts.status)
+    ? { facts: state.facts, userDeletion: null }
+    : state;
+}
+
 /** Folds one more piece of knowledge into a session's state. */
 export function mergeSessionState(
   stored: SessionState | null,
@@ -102,27 +113,23 @@ export function mergeSessionState(
     if (incomingFacts === undefined) {
       throw new Error("A new session needs the facts of a session event");
     }
-    return {
-      state: {
-        facts: incomingFacts,
-        userDeletion: incoming.userDeletion ?? null,
-      },
-      changed: true,
+    const state = {
+      facts: incomingFacts,
+      userDeletion: incoming.userDeletion ?? null,
     };
+    return { state: normalized(state), changed: true };
   }
   const factsWin =
     incomingFacts !== undefined &&
     compareFacts(incomingFacts, stored.facts) > 0;
-  const userDeletion = mergeUserDeletion(
-    stored.userDeletion,
-    incoming.userDeletion ?? null,
-  );
-  const deletionChanged =
-    canonical(userDeletion) !== canonical(stored.userDeletion);
-  return {
-    state: { facts: factsWin ? incomingFacts : stored.facts, userDeletion },
-    changed: factsWin || deletionChanged,
-  };
+  const state = normalized({
+    facts: factsWin ? incomingFacts : stored.facts,
+    userDeletion: mergeUserDeletion(
+      stored.userDeletion,
+      incoming.userDeletion ?? null,
+    ),
+  });
+  return { state, changed: canonical(state) !== canonical(stored) };
 }
 
 /**
