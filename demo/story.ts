@@ -8,7 +8,7 @@ import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
 import {
   exampleApp,
   post,
-  preloadModules,
+  preloadExampleApp,
   type ExampleApp,
 } from "../fixtures/exampleApp.js";
 import {
@@ -72,7 +72,7 @@ async function webhook(
 export async function playStory(say: Step): Promise<void> {
   // The deployment's signing secret, as `npx convex env set` would set it.
   process.env.CLERK_WEBHOOK_SIGNING_SECRET = TEST_SECRET;
-  await preloadModules();
+  await preloadExampleApp();
   const t = exampleApp();
   const now = Date.now();
   const signedInAs = (sessionId: string): ClerkClientState => ({
