@@ -129,3 +129,8 @@ export async function playStory(say: Step): Promise<void> {
   );
   say(`   ${await verdict(t, signedInAs("sess_B"), "sess_B")}`);
 }
+
+/** `npm run demo`. */
+export async function main(): Promise<void> {
+  await playStory((line) => process.stdout.write(`${line}\n`));
+}

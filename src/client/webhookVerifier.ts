@@ -63,9 +63,15 @@ async function readBody(
   request: Request,
   limit: number,
 ): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) return null;
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return null;
   if (request.body === null) return new Uint8Array();
+  if (declared !== null && /^\d+$/.test(declared)) {
+    // The declared length is within the limit: read it whole, then check.
+    const body = new Uint8Array(await request.arrayBuffer());
+    return body.byteLength > limit ? null : body;
+  }
+  // No length declared: stop reading as soon as the limit is passed.
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

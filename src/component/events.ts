@@ -8,14 +8,16 @@ import {
 } from "../shared/validators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { findSession, findUserDeletion, saveSessionState } from "./store.js";
-import { findPruneHorizon } from "./retention.js";
+import { findPruneHorizon, MIN_MESSAGE_RETENTION_MS } from "./retention.js";
 import { markSessionsOfDeletedUserPage } from "./users.js";
 
 /**
  * An unknown session older than the prune horizon may be one that was pruned:
- * a replay of its events must not bring it back.
+ * a replay of its events must not bring it back. The horizon is never later
+ * than the shortest retention allows, so fresh events skip the lookup.
  */
 async function isBeforePruneHorizon(ctx: MutationCtx, updatedAt: number) {
+  if (updatedAt >= Date.now() - MIN_MESSAGE_RETENTION_MS) return false;
   const horizon = await findPruneHorizon(ctx);
   return horizon !== null && updatedAt < horizon.prunedBefore;
 }
@@ -48,14 +50,14 @@ async function applyEvent(
   if (event.kind === "session") {
     const facts = event.session;
     const existing = await findSession(ctx.db, facts.sessionId);
-    if (
-      existing === null &&
-      (await isBeforePruneHorizon(ctx, facts.updatedAt))
-    ) {
-      return false;
+    if (existing !== null) {
+      // A stored session already carries its user's deletion, or the
+      // deletion's batches will reach it.
+      return await saveSessionState(ctx.db, existing, { facts });
     }
+    if (await isBeforePruneHorizon(ctx, facts.updatedAt)) return false;
     const userDeletion = await findUserDeletion(ctx.db, facts.userId);
-    return await saveSessionState(ctx.db, existing, { facts, userDeletion });
+    return await saveSessionState(ctx.db, null, { facts, userDeletion });
   }
   const deletion = { at: event.deletedAt };
   const tombstone = await ctx.db

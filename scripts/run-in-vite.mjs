@@ -1,5 +1,6 @@
-// Runs demo/story.ts on the in-process Convex backend (convex-test). Vite
-// loads it because convex-test and the example app rely on import.meta.glob.
+// Runs a module's `main()` on the in-process Convex backend (convex-test):
+//   node scripts/run-in-vite.mjs demo/story.ts
+// Vite loads it because convex-test and the apps rely on import.meta.glob.
 import { createServer } from "vite";
 
 // The route logs one JSON line per delivery; the story prints its own lines.
@@ -26,8 +27,11 @@ const server = await createServer({
 });
 
 try {
-  const { playStory } = await server.ssrLoadModule("/demo/story.ts");
-  await playStory((line) => process.stdout.write(`${line}\n`));
+  const entry = process.argv[2];
+  if (!entry)
+    throw new Error("usage: node scripts/run-in-vite.mjs <module.ts>");
+  const { main } = await server.ssrLoadModule(`/${entry}`);
+  await main();
 } finally {
   await server.close();
 }

@@ -1,0 +1,69 @@
+/**
+ * Wrappers that run one unit of work and report the transaction's metrics
+ * (documents and bytes read and written), as convex-test counts them.
+ */
+import { v } from "convex/values";
+import { vSessionEvent } from "../../src/shared/validators.js";
+import { components, internal } from "./_generated/api.js";
+import { mutation, query } from "./_generated/server.js";
+import { clerkSessions } from "./sessions.js";
+
+const vMetrics = v.object({
+  documentsRead: v.number(),
+  documentsWritten: v.number(),
+  bytesRead: v.number(),
+  bytesWritten: v.number(),
+});
+
+async function used(ctx: {
+  meta: { getTransactionMetrics(): Promise<Record<string, { used: number }>> };
+}) {
+  const metrics = await ctx.meta.getTransactionMetrics();
+  return {
+    documentsRead: metrics.documentsRead?.used ?? 0,
+    documentsWritten: metrics.documentsWritten?.used ?? 0,
+    bytesRead: metrics.bytesRead?.used ?? 0,
+    bytesWritten: metrics.bytesWritten?.used ?? 0,
+  };
+}
+
+export const applyEvent = mutation({
+  args: { svixId: v.string(), event: vSessionEvent },
+  returns: vMetrics,
+  handler: async (ctx, args) => {
+    await ctx.runMutation(components.clerkSessions.events.apply, args);
+    return await used(ctx);
+  },
+});
+
+export const referenceUpsert = mutation({
+  args: {
+    sessionId: v.string(),
+    userId: v.string(),
+    status: v.string(),
+    updatedAt: v.number(),
+  },
+  returns: vMetrics,
+  handler: async (ctx, args) => {
+    await ctx.runMutation(internal.reference.upsertSession, args);
+    return await used(ctx);
+  },
+});
+
+export const whoami = query({
+  args: {},
+  returns: vMetrics,
+  handler: async (ctx) => {
+    await clerkSessions.whoami(ctx);
+    return await used(ctx);
+  },
+});
+
+export const sessionStatus = query({
+  args: { sessionId: v.string() },
+  returns: vMetrics,
+  handler: async (ctx, args) => {
+    await clerkSessions.sessionStatus(ctx, args);
+    return await used(ctx);
+  },
+});
