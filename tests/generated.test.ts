@@ -4,6 +4,7 @@
  */
 import { describe, expect, expectTypeOf, test } from "vitest";
 import { components } from "../convex/_generated/api.js";
+import benchApiSource from "../bench/app/_generated/api.ts?raw";
 import appApiSource from "../convex/_generated/api.ts?raw";
 import { renderComponentApi } from "../scripts/componentApi.js";
 import componentApiSource from "../src/component/_generated/component.ts?raw";
@@ -60,6 +61,13 @@ describe("example app _generated", () => {
     const files = Object.keys(import.meta.glob("../convex/*.ts"));
     expect(modulesListedIn(appApiSource)).toEqual(
       functionModules(files, "../convex/"),
+    );
+  });
+
+  test("the benchmark app's api.ts lists every module of bench/app/", () => {
+    const files = Object.keys(import.meta.glob("../bench/app/*.ts"));
+    expect(modulesListedIn(benchApiSource)).toEqual(
+      functionModules(files, "../bench/app/"),
     );
   });
 

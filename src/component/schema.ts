@@ -24,6 +24,7 @@ export default defineSchema({
   })
     .index("by_session_id", ["sessionId"])
     .index("by_user_id", ["userId"])
+    .index("by_user_id_and_status", ["userId", "status"])
     .index("by_ended_at", ["endedAt"])
     .index("by_expire_at", ["expireAt"]),
 

@@ -50,20 +50,26 @@ export function stateOf(doc: Doc<"sessions">): SessionState {
   return { facts, userDeletion: doc.userDeletion };
 }
 
+/** A session before and after a change; `before` is null for a new session. */
+export type SessionChange = {
+  before: StoredSession | null;
+  after: StoredSession;
+};
+
 /**
  * Merges new knowledge into a session and writes it when anything changed.
- * Returns whether the store changed.
+ * Returns the change, or null when the store is unchanged.
  */
 export async function saveSessionState(
   db: DatabaseWriter,
   existing: Doc<"sessions"> | null,
   incoming: { facts?: SessionFacts; userDeletion?: UserDeletion | null },
-): Promise<boolean> {
+): Promise<SessionChange | null> {
   const { state, changed } = mergeSessionState(
     existing && stateOf(existing),
     incoming,
   );
-  if (!changed) return false;
+  if (!changed) return null;
   const { status: reportedStatus, ...facts } = state.facts;
   const { status, endedAt } = effectiveState(state);
   const fields = {
@@ -78,11 +84,16 @@ export async function saveSessionState(
   } else {
     await db.replace(existing._id, fields);
   }
-  return true;
+  return {
+    before: existing && toStoredSession(existing),
+    after: toStoredSession(fields),
+  };
 }
 
+type SessionFields = Omit<Doc<"sessions">, "_id" | "_creationTime">;
+
 /** The public view of a stored session. */
-export function toStoredSession(doc: Doc<"sessions">): StoredSession {
+export function toStoredSession(doc: SessionFields): StoredSession {
   return {
     sessionId: doc.sessionId,
     userId: doc.userId,

@@ -5,6 +5,7 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import { internalMutation, type MutationCtx } from "./_generated/server.js";
+import { reportChange } from "./notify.js";
 import { findUserDeletion, saveSessionState } from "./store.js";
 
 /** Sessions marked per transaction, well under Convex's per-transaction limits. */
@@ -18,6 +19,7 @@ export async function markSessionsOfDeletedUserPage(
   ctx: MutationCtx,
   userId: string,
   cursor: string | null,
+  onEvent: string | undefined,
 ): Promise<boolean> {
   const userDeletion = await findUserDeletion(ctx.db, userId);
   if (userDeletion === null) return false;
@@ -27,23 +29,29 @@ export async function markSessionsOfDeletedUserPage(
     .paginate({ numItems: DELETION_BATCH_SIZE, cursor });
   let changed = false;
   for (const doc of page.page) {
+    const change = await saveSessionState(ctx.db, doc, { userDeletion });
     changed =
-      (await saveSessionState(ctx.db, doc, { userDeletion })) || changed;
+      (await reportChange(ctx, onEvent, "user.deleted", change)) || changed;
   }
   if (!page.isDone) {
     await ctx.scheduler.runAfter(0, internal.users.markSessionsOfDeletedUser, {
       userId,
       cursor: page.continueCursor,
+      ...(onEvent === undefined ? {} : { onEvent }),
     });
   }
   return changed;
 }
 
 export const markSessionsOfDeletedUser = internalMutation({
-  args: { userId: v.string(), cursor: v.union(v.string(), v.null()) },
+  args: {
+    userId: v.string(),
+    cursor: v.union(v.string(), v.null()),
+    onEvent: v.optional(v.string()),
+  },
   returns: v.null(),
-  handler: async (ctx, { userId, cursor }) => {
-    await markSessionsOfDeletedUserPage(ctx, userId, cursor);
+  handler: async (ctx, { userId, cursor, onEvent }) => {
+    await markSessionsOfDeletedUserPage(ctx, userId, cursor, onEvent);
     return null;
   },
 });

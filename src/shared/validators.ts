@@ -156,3 +156,20 @@ export const vPruneResult = v.object({
   continues: v.boolean(),
 });
 export type PruneResult = Infer<typeof vPruneResult>;
+
+/** What caused a change reported to `onEvent`: a webhook type, or a sync with Clerk's API. */
+export const vSessionChangeType = v.union(
+  ...SESSION_EVENT_TYPES.map((type) => v.literal(type)),
+  v.literal("user.deleted"),
+  v.literal("clerk.sync"),
+);
+export type SessionChangeType = Infer<typeof vSessionChangeType>;
+
+/** The arguments of an app's `onEvent` mutation. */
+export const vSessionChange = {
+  type: vSessionChangeType,
+  before: v.union(vStoredSession, v.null()),
+  after: vStoredSession,
+};
+const vSessionChangeObject = v.object(vSessionChange);
+export type SessionChangeArgs = Infer<typeof vSessionChangeObject>;

@@ -8,9 +8,11 @@
  */
 
 import type * as events from "../events.js";
+import type * as notify from "../notify.js";
 import type * as retention from "../retention.js";
 import type * as sessions from "../sessions.js";
 import type * as store from "../store.js";
+import type * as sync from "../sync.js";
 import type * as users from "../users.js";
 
 import type {
@@ -22,9 +24,11 @@ import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
   events: typeof events;
+  notify: typeof notify;
   retention: typeof retention;
   sessions: typeof sessions;
   store: typeof store;
+  sync: typeof sync;
   users: typeof users;
 }> = anyApi as any;
 

@@ -1,0 +1,23 @@
+/**
+ * The app's `onEvent` callback: its own mutation, called through a function
+ * handle in the same transaction as the change, so both commit or neither.
+ */
+import type { FunctionHandle } from "convex/server";
+import type { SessionChangeType } from "../shared/validators.js";
+import type { MutationCtx } from "./_generated/server.js";
+import type { SessionChange } from "./store.js";
+
+/** Calls the callback for a change, if there was one. Returns whether there was. */
+export async function reportChange(
+  ctx: MutationCtx,
+  onEvent: string | undefined,
+  type: SessionChangeType,
+  change: SessionChange | null,
+): Promise<boolean> {
+  if (change === null) return false;
+  if (onEvent !== undefined) {
+    const handle = onEvent as FunctionHandle<"mutation">;
+    await ctx.runMutation(handle, { type, ...change });
+  }
+  return true;
+}
