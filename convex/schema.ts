@@ -1,4 +1,20 @@
-import { defineSchema } from "convex/server";
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+import { vStoredSession, vSessionChangeType } from "../src/client/index.js";
 
-// The example app keeps no tables of its own: sessions live in the component.
-export default defineSchema({});
+// Sessions themselves live in the component; these tables are the app's own.
+export default defineSchema({
+  /** Written by `sessionEvents.record` (the `onEvent` callback); read by tests. */
+  sessionEvents: defineTable({
+    type: vSessionChangeType,
+    sessionId: v.string(),
+    before: v.union(vStoredSession, v.null()),
+    after: vStoredSession,
+  }).index("by_session_id", ["sessionId"]),
+
+  /** Written by `notes.add`, read by `notes.mine`: app data behind the verifier. */
+  notes: defineTable({
+    userId: v.string(),
+    text: v.string(),
+  }).index("by_user_id", ["userId"]),
+});

@@ -1,6 +1,12 @@
 import { ClerkSessions } from "../src/client/index.js";
-import { components } from "./_generated/api.js";
+import { components, internal } from "./_generated/api.js";
 
-export const clerkSessions = new ClerkSessions(components.clerkSessions);
+// Annotated: `internal` below refers back to this module.
+export const clerkSessions: ClerkSessions = new ClerkSessions(
+  components.clerkSessions,
+  {
+    onEvent: internal.sessionEvents.record,
+  },
+);
 
 export const { whoami, sessionStatus, prune } = clerkSessions.api();

@@ -23,8 +23,10 @@ beforeEach(() => vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET));
 afterEach(() => vi.unstubAllEnvs());
 
 test("a failed apply answers 500, writes nothing, and the redelivery applies once", async () => {
-  // A tombstone, three sessions and the message id are five writes: over the limit.
-  const t = exampleApp({ transactionLimits: { documentsWritten: 3 } });
+  // The example app records each change through onEvent, so the deletion
+  // writes a tombstone, three sessions, three records and the message id:
+  // eight writes, over the limit of four.
+  const t = exampleApp({ transactionLimits: { documentsWritten: 4 } });
   await seedSessions(
     t,
     { userId: "user_f", count: 3, status: "active", updatedAt: BASE_TIME },
@@ -39,7 +41,8 @@ test("a failed apply answers 500, writes nothing, and the redelivery applies onc
   expect(failed.body.error).toMatch(/retried/);
   expect(await componentTables(t)).toEqual(before);
 
-  // Two sessions end meanwhile, so the deletion now needs three writes.
+  // Two sessions end meanwhile (three writes each), so the deletion now
+  // needs four: tombstone, one session, one record, the message id.
   for (const i of [0, 1]) {
     const ended = clerkSessionEvent("session.ended", {
       sessionId: `sess_user_f_${i}`,

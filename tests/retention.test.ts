@@ -190,7 +190,7 @@ describe("bounded work under transaction limits", () => {
       updatedAt: START,
     });
     await expect(componentTables(t)).rejects.toThrow(/too many documents/i);
-  });
+  }, 60_000);
 
   test("user.deleted for a user with 5,000 sessions finishes in batches", async () => {
     vi.useRealTimers();
@@ -209,7 +209,7 @@ describe("bounded work under transaction limits", () => {
     expect(answer.body.result).toBe("applied");
     await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
     expect(await countStatuses(t)).toEqual({ removed: 5_000 });
-  });
+  }, 60_000);
 
   test("pruning 5,000 ended sessions and message ids finishes in batches", async () => {
     vi.useRealTimers();
@@ -229,7 +229,7 @@ describe("bounded work under transaction limits", () => {
     });
     await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
     expect(await countStatuses(t)).toEqual({});
-  });
+  }, 60_000);
 });
 
 function clerkUserDeletedEventFor(userId: string) {

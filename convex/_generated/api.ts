@@ -7,8 +7,13 @@
  * @module
  */
 
+import type * as clerkSync from "../clerkSync.js";
 import type * as crons from "../crons.js";
+import type * as devices from "../devices.js";
 import type * as http from "../http.js";
+import type * as notes from "../notes.js";
+import type * as sessionEvents from "../sessionEvents.js";
+import type * as sessionFunctions from "../sessionFunctions.js";
 import type * as sessions from "../sessions.js";
 
 import type {
@@ -19,8 +24,13 @@ import type {
 import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
+  clerkSync: typeof clerkSync;
   crons: typeof crons;
+  devices: typeof devices;
   http: typeof http;
+  notes: typeof notes;
+  sessionEvents: typeof sessionEvents;
+  sessionFunctions: typeof sessionFunctions;
   sessions: typeof sessions;
 }> = anyApi as any;
 

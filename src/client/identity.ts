@@ -2,12 +2,13 @@
  * App-side reads that need `ctx.auth`, which components cannot see: the
  * caller's identity is read here and only ids are passed to the component.
  */
-import type { GenericQueryCtx, GenericDataModel } from "convex/server";
+import type { GenericActionCtx, GenericDataModel } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { SessionStatusResult, Whoami } from "../shared/validators.js";
 
+/** What queries, mutations and actions all have: the caller and `runQuery`. */
 export type AuthQueryCtx = Pick<
-  GenericQueryCtx<GenericDataModel>,
+  GenericActionCtx<GenericDataModel>,
   "auth" | "runQuery"
 >;
 

@@ -1,30 +1,72 @@
 import {
+  createFunctionHandle,
   internalMutationGeneric,
   queryGeneric,
+  type FunctionReference,
+  type GenericActionCtx,
   type GenericDataModel,
   type GenericMutationCtx,
   type HttpRouter,
+  type PaginationOptions,
+  type PaginationResult,
 } from "convex/server";
 import { v } from "convex/values";
+import { customCtx } from "convex-helpers/server/customFunctions";
 import type { ComponentApi } from "../component/_generated/component.js";
 import {
   vPruneResult,
   vSessionStatusResult,
   vWhoami,
+  type ClerkSessionStatus,
   type PruneResult,
+  type SessionChangeArgs,
   type SessionStatusResult,
   type StoredSession,
   type Whoami,
 } from "../shared/validators.js";
+import type { ClerkApiOptions } from "./clerkBackend.js";
 import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
-import { webhookAction, type WebhookOptions } from "./webhookRoute.js";
+import {
+  revokeSession,
+  syncAllUsers,
+  syncUserSessions,
+  type SyncResult,
+} from "./clerkSync.js";
+import {
+  requireActiveSession,
+  type ActiveSession,
+  type VerifierOptions,
+} from "./verifier.js";
+import { webhookAction } from "./webhookRoute.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
 export type { ClerkClientState, Verdict } from "./compareSessions.js";
+export {
+  CLERK_API_ERROR_CODES,
+  isClerkApiError,
+  isSessionError,
+  SESSION_ERROR_CODES,
+} from "./errors.js";
+export type {
+  ClerkApiErrorCode,
+  ClerkApiErrorData,
+  SessionErrorCode,
+  SessionErrorData,
+} from "./errors.js";
 export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
 export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
+export type { ActiveSession, VerifierOptions } from "./verifier.js";
+export type { ClerkApiOptions } from "./clerkBackend.js";
+export type { SyncResult } from "./clerkSync.js";
 export * from "../shared/validators.js";
 export type { ComponentApi };
+
+/** An app mutation that receives each change: `args: vSessionChange`. */
+export type OnEventMutation = FunctionReference<
+  "mutation",
+  "internal",
+  SessionChangeArgs
+>;
 
 export type ClerkSessionsOptions = {
   /** How long pruning keeps things; see `api().prune`. */
@@ -34,10 +76,26 @@ export type ClerkSessionsOptions = {
     /** Applied svix message ids. Default 3 days; at least 36 hours. */
     messageRetentionMs?: number;
   };
+  /** Defaults for `requireActiveSession` and `customCtx`. */
+  verifier?: VerifierOptions;
+  /**
+   * Runs in the same transaction as every change a webhook or a sync makes;
+   * not for duplicates or stale events.
+   */
+  onEvent?: OnEventMutation;
+  /** Clerk's Backend API, for `syncUserSessions`, `syncAllUsers`, `revokeSession`. */
+  clerkApi?: ClerkApiOptions;
 };
 
 /** The default path of the webhook route. */
 export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
+
+type RunQueryCtx = Pick<GenericActionCtx<GenericDataModel>, "runQuery">;
+type RunMutationCtx = Pick<GenericMutationCtx<GenericDataModel>, "runMutation">;
+type SyncCtx = Pick<
+  GenericActionCtx<GenericDataModel>,
+  "runMutation" | "runQuery" | "scheduler"
+>;
 
 /**
  * The app's handle on the clerkSessions component.
@@ -48,7 +106,7 @@ export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
  * import { components } from "./_generated/api";
  *
  * export const clerkSessions = new ClerkSessions(components.clerkSessions);
- * export const { whoami, sessionStatus } = clerkSessions.api();
+ * export const { whoami, sessionStatus, prune } = clerkSessions.api();
  */
 export class ClerkSessions {
   constructor(
@@ -67,13 +125,16 @@ export class ClerkSessions {
    */
   registerRoutes(
     http: HttpRouter,
-    options: WebhookOptions & { path?: string } = {},
+    options: { path?: string; webhookSecret?: string } = {},
   ): void {
     const { path = DEFAULT_WEBHOOK_PATH, ...webhookOptions } = options;
     http.route({
       path,
       method: "POST",
-      handler: webhookAction(this.component, webhookOptions),
+      handler: webhookAction(this.component, {
+        ...webhookOptions,
+        onEvent: () => this.onEventHandle(),
+      }),
     });
   }
 
@@ -95,23 +156,111 @@ export class ClerkSessions {
 
   /** The full stored session, for server code that already checked access. */
   async getSession(
-    ctx: Pick<AuthQueryCtx, "runQuery">,
+    ctx: RunQueryCtx,
     args: { sessionId: string },
   ): Promise<StoredSession | null> {
     return await ctx.runQuery(this.component.sessions.get, args);
   }
 
   /**
+   * The caller's `{ userId, sessionId }`, or a `ConvexError` with `code`
+   * `UNAUTHENTICATED`, `SESSION_ENDED` or `SESSION_UNKNOWN`: a token that is
+   * still valid is refused as soon as Clerk reports its session ended.
+   *
+   * @example
+   * export const addNote = mutation({
+   *   args: { text: v.string() },
+   *   handler: async (ctx, { text }) => {
+   *     const { userId } = await clerkSessions.requireActiveSession(ctx);
+   *     await ctx.db.insert("notes", { userId, text });
+   *   },
+   * });
+   */
+  async requireActiveSession(
+    ctx: AuthQueryCtx,
+    options: VerifierOptions = {},
+  ): Promise<ActiveSession> {
+    return await requireActiveSession(ctx, this.component, {
+      ...this.options.verifier,
+      ...options,
+    });
+  }
+
+  /**
+   * A convex-helpers customization that checks the session and puts it on
+   * `ctx.session`.
+   *
+   * @example
+   * const sessionQuery = customQuery(query, clerkSessions.customCtx());
+   * export const mine = sessionQuery({
+   *   args: {},
+   *   handler: (ctx) => ctx.session.userId,
+   * });
+   */
+  customCtx(options: VerifierOptions = {}) {
+    return customCtx(async (ctx: AuthQueryCtx) => ({
+      session: await this.requireActiveSession(ctx, options),
+    }));
+  }
+
+  /**
+   * A user's sessions, newest first, for a "your devices" page. Check that
+   * the caller may see them first.
+   */
+  async listSessions(
+    ctx: RunQueryCtx,
+    args: {
+      userId: string;
+      status?: ClerkSessionStatus;
+      paginationOpts: PaginationOptions;
+    },
+  ): Promise<PaginationResult<StoredSession>> {
+    return await ctx.runQuery(this.component.sessions.listByUser, args);
+  }
+
+  /**
    * Deletes what is older than the retention periods, in bounded batches that
    * continue on their own. Returns the counts of the first batch.
    */
-  async prune(
-    ctx: Pick<GenericMutationCtx<GenericDataModel>, "runMutation">,
-  ): Promise<PruneResult> {
+  async prune(ctx: RunMutationCtx): Promise<PruneResult> {
     return await ctx.runMutation(
       this.component.retention.prune,
       this.options.retention ?? {},
     );
+  }
+
+  /**
+   * Reads the user's sessions from Clerk's Backend API and applies them by
+   * the webhook's rules: a sync never brings back an ended session.
+   */
+  async syncUserSessions(
+    ctx: SyncCtx,
+    args: { userId: string },
+  ): Promise<SyncResult> {
+    return await syncUserSessions(ctx, this.syncDeps(), args.userId);
+  }
+
+  /**
+   * Syncs one page of users; with `next`, schedules the following page, so
+   * one call walks every user of the instance.
+   */
+  async syncAllUsers(
+    ctx: SyncCtx,
+    args: {
+      offset?: number;
+      pageSize?: number;
+      next?: FunctionReference<"action", "internal", { offset?: number }>;
+    },
+  ): Promise<SyncResult & { users: number; nextOffset: number | null }> {
+    return await syncAllUsers(ctx, this.syncDeps(), args);
+  }
+
+  /** Revokes a session at Clerk and records the result. */
+  async revokeSession(
+    ctx: SyncCtx,
+    args: { sessionId: string },
+  ): Promise<StoredSession | null> {
+    return await revokeSession(ctx, this.syncDeps(), args.sessionId);
   }
 
   /**
@@ -141,6 +290,21 @@ export class ClerkSessions {
         returns: vPruneResult,
         handler: (ctx) => this.prune(ctx),
       }),
+    };
+  }
+
+  private async onEventHandle(): Promise<string | undefined> {
+    const onEvent = this.options.onEvent;
+    return onEvent === undefined
+      ? undefined
+      : await createFunctionHandle(onEvent);
+  }
+
+  private syncDeps() {
+    return {
+      component: this.component,
+      clerkApi: this.options.clerkApi ?? {},
+      onEvent: () => this.onEventHandle(),
     };
   }
 }

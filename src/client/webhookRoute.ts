@@ -14,6 +14,8 @@ import { verifyWebhook } from "./webhookVerifier.js";
 export type WebhookOptions = {
   /** Overrides `CLERK_WEBHOOK_SIGNING_SECRET` / `CLERK_WEBHOOK_SECRET`. */
   webhookSecret?: string;
+  /** A function handle to the app's `onEvent` mutation, made per request. */
+  onEvent?: () => Promise<string | undefined>;
 };
 
 function json(status: number, body: Record<string, string>): Response {
@@ -59,9 +61,11 @@ export async function handleWebhook(
     return json(200, { result: "ignored" });
   }
   try {
+    const onEvent = await options.onEvent?.();
     const { result } = await ctx.runMutation(component.events.apply, {
       svixId,
       event: parsed.event,
+      ...(onEvent === undefined ? {} : { onEvent }),
     });
     logDelivery({ status: 200, svixId, type: parsed.type, result });
     return json(200, { result });

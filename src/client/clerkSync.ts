@@ -1,0 +1,115 @@
+/**
+ * Reconciling the store with Clerk's Backend API. Clerk is read in full
+ * before anything is written, so a failed call writes nothing.
+ */
+import type {
+  FunctionReference,
+  GenericActionCtx,
+  GenericDataModel,
+} from "convex/server";
+import type { ComponentApi } from "../component/_generated/component.js";
+import type { SessionFacts, StoredSession } from "../shared/validators.js";
+import {
+  CLERK_PAGE_SIZE,
+  clerkApi,
+  factsFromClerkSession,
+  type ClerkApiOptions,
+} from "./clerkBackend.js";
+
+/** Sessions per call of the component's `sync.applySessions`. */
+const APPLY_CHUNK = 100;
+
+export type SyncCtx = Pick<
+  GenericActionCtx<GenericDataModel>,
+  "runMutation" | "runQuery" | "scheduler"
+>;
+
+export type SyncDeps = {
+  component: ComponentApi;
+  clerkApi: ClerkApiOptions;
+  onEvent: () => Promise<string | undefined>;
+};
+
+/** Sessions Clerk returned, how many changed the store, how many did not, and how many had a status this package does not know. */
+export type SyncResult = {
+  fetched: number;
+  applied: number;
+  stale: number;
+  skipped: number;
+};
+
+async function applyAll(
+  ctx: SyncCtx,
+  deps: SyncDeps,
+  sessions: SessionFacts[],
+): Promise<{ applied: number; stale: number }> {
+  const onEvent = await deps.onEvent();
+  let applied = 0;
+  let stale = 0;
+  for (let start = 0; start < sessions.length; start += APPLY_CHUNK) {
+    const result = await ctx.runMutation(deps.component.sync.applySessions, {
+      sessions: sessions.slice(start, start + APPLY_CHUNK),
+      ...(onEvent === undefined ? {} : { onEvent }),
+    });
+    applied += result.applied;
+    stale += result.stale;
+  }
+  return { applied, stale };
+}
+
+function toFacts(sessions: Parameters<typeof factsFromClerkSession>[0][]) {
+  const facts = sessions.map(factsFromClerkSession);
+  const known = facts.filter((f): f is SessionFacts => f !== null);
+  return { known, skipped: facts.length - known.length };
+}
+
+export async function syncUserSessions(
+  ctx: SyncCtx,
+  deps: SyncDeps,
+  userId: string,
+): Promise<SyncResult> {
+  const sessions = await clerkApi(deps.clerkApi).userSessions(userId);
+  const { known, skipped } = toFacts(sessions);
+  const counts = await applyAll(ctx, deps, known);
+  return { fetched: sessions.length, ...counts, skipped };
+}
+
+export async function syncAllUsers(
+  ctx: SyncCtx,
+  deps: SyncDeps,
+  args: {
+    offset?: number;
+    pageSize?: number;
+    next?: FunctionReference<"action", "internal", { offset?: number }>;
+  },
+): Promise<SyncResult & { users: number; nextOffset: number | null }> {
+  const offset = args.offset ?? 0;
+  const pageSize = args.pageSize ?? CLERK_PAGE_SIZE;
+  const api = clerkApi(deps.clerkApi);
+  const userIds = await api.userIds(offset, pageSize);
+  const total: SyncResult = { fetched: 0, applied: 0, stale: 0, skipped: 0 };
+  for (const userId of userIds) {
+    const { known, skipped } = toFacts(await api.userSessions(userId));
+    const counts = await applyAll(ctx, deps, known);
+    total.fetched += known.length + skipped;
+    total.applied += counts.applied;
+    total.stale += counts.stale;
+    total.skipped += skipped;
+  }
+  const nextOffset = userIds.length === pageSize ? offset + pageSize : null;
+  if (nextOffset !== null && args.next !== undefined) {
+    await ctx.scheduler.runAfter(0, args.next, { offset: nextOffset });
+  }
+  return { ...total, users: userIds.length, nextOffset };
+}
+
+export async function revokeSession(
+  ctx: SyncCtx,
+  deps: SyncDeps,
+  sessionId: string,
+): Promise<StoredSession | null> {
+  const revoked = await clerkApi(deps.clerkApi).revokeSession(sessionId);
+  const { known } = toFacts([revoked]);
+  await applyAll(ctx, deps, known);
+  return await ctx.runQuery(deps.component.sessions.get, { sessionId });
+}

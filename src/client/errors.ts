@@ -1,0 +1,70 @@
+/** Errors thrown to callers: a `ConvexError` whose data carries a `code`. */
+import { ConvexError } from "convex/values";
+
+export const SESSION_ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "SESSION_ENDED",
+  "SESSION_UNKNOWN",
+] as const;
+export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
+
+export type SessionErrorData = { code: SessionErrorCode; message: string };
+
+export function sessionError(code: SessionErrorCode, message: string) {
+  return new ConvexError<SessionErrorData>({ code, message });
+}
+
+/**
+ * True for the errors `requireActiveSession` throws, on the server or in a
+ * client that caught a failed call.
+ *
+ * @example
+ * try { await addNote({ text }) } catch (e) {
+ *   if (isSessionError(e) && e.data.code === "SESSION_ENDED") await signOut();
+ * }
+ */
+export function isSessionError(
+  error: unknown,
+): error is ConvexError<SessionErrorData> {
+  if (!(error instanceof ConvexError)) return false;
+  const data: unknown = error.data;
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    (SESSION_ERROR_CODES as readonly unknown[]).includes(
+      (data as { code?: unknown }).code,
+    )
+  );
+}
+
+export const CLERK_API_ERROR_CODES = [
+  "CLERK_UNAUTHORIZED",
+  "CLERK_RATE_LIMITED",
+  "CLERK_UNAVAILABLE",
+  "CLERK_TIMEOUT",
+  "CLERK_REQUEST_FAILED",
+  "CLERK_NOT_CONFIGURED",
+] as const;
+export type ClerkApiErrorCode = (typeof CLERK_API_ERROR_CODES)[number];
+
+export type ClerkApiErrorData = {
+  code: ClerkApiErrorCode;
+  message: string;
+  status: number | null;
+  /** Seconds Clerk asked to wait, from `Retry-After` on a 429. */
+  retryAfterSeconds: number | null;
+};
+
+export function isClerkApiError(
+  error: unknown,
+): error is ConvexError<ClerkApiErrorData> {
+  if (!(error instanceof ConvexError)) return false;
+  const data: unknown = error.data;
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    (CLERK_API_ERROR_CODES as readonly unknown[]).includes(
+      (data as { code?: unknown }).code,
+    )
+  );
+}
