@@ -42,7 +42,6 @@ export const referenceWebhook = httpActionGeneric(async (ctx, request) => {
   };
   let event: ClerkSessionPayload;
   try {
-    // eslint-disable-next-line @convex-dev/no-process-env
     event = new Webhook(process.env.CLERK_WEBHOOK_SIGNING_SECRET ?? "").verify(
       payload,
       headers,

@@ -1,4 +1,4 @@
-import { v, type Infer } from "convex/values";
+import { v, type Infer, type ObjectType } from "convex/values";
 
 /** Statuses Clerk reports for a session. */
 export const CLERK_SESSION_STATUSES = [
@@ -171,5 +171,4 @@ export const vSessionChange = {
   before: v.union(vStoredSession, v.null()),
   after: vStoredSession,
 };
-const vSessionChangeObject = v.object(vSessionChange);
-export type SessionChangeArgs = Infer<typeof vSessionChangeObject>;
+export type SessionChangeArgs = ObjectType<typeof vSessionChange>;
