@@ -54,7 +54,7 @@ function describeFailure(what: string, error: unknown) {
   if (status === 401 || status === 403) {
     return clerkError(
       "CLERK_UNAUTHORIZED",
-      `Clerk refused ${what} (${status}): check CLERK_SECRET_KEY`,
+      `Clerk refused to ${what} (${status}): check CLERK_SECRET_KEY`,
       status,
     );
   }
@@ -62,7 +62,7 @@ function describeFailure(what: string, error: unknown) {
     const wait = retryAfter ?? null;
     return clerkError(
       "CLERK_RATE_LIMITED",
-      `Clerk rate-limited ${what}${wait === null ? "" : `; retry after ${wait}s`}`,
+      `Clerk rate-limited the request to ${what}${wait === null ? "" : `; retry after ${wait}s`}`,
       status,
       wait,
     );
@@ -70,7 +70,7 @@ function describeFailure(what: string, error: unknown) {
   if (status !== undefined && status >= 500) {
     return clerkError(
       "CLERK_UNAVAILABLE",
-      `Clerk failed ${what} (${status}); try again later`,
+      `Clerk failed to ${what} (${status}); try again later`,
       status,
     );
   }
@@ -102,7 +102,7 @@ export function clerkApi(options: ClerkApiOptions = {}) {
           reject(
             clerkError(
               "CLERK_TIMEOUT",
-              `Clerk did not answer ${what} within ${timeoutMs} ms`,
+              `Clerk did not answer the request to ${what} within ${timeoutMs} ms`,
             ),
           ),
         timeoutMs,
