@@ -13,6 +13,7 @@ const vMetrics = v.object({
   documentsWritten: v.number(),
   bytesRead: v.number(),
   bytesWritten: v.number(),
+  databaseQueries: v.number(),
 });
 
 async function used(ctx: {
@@ -24,6 +25,7 @@ async function used(ctx: {
     documentsWritten: metrics.documentsWritten?.used ?? 0,
     bytesRead: metrics.bytesRead?.used ?? 0,
     bytesWritten: metrics.bytesWritten?.used ?? 0,
+    databaseQueries: metrics.databaseQueries?.used ?? 0,
   };
 }
 
