@@ -292,3 +292,11 @@ describe("recovery", () => {
     expect(recoveries.map((r) => r.attempt)).toEqual([1, 1]);
   });
 });
+
+describe("types", () => {
+  test("an app passes its api.sessions as the queries", async () => {
+    const { api } = await import("../../convex/_generated/api.js");
+    const fromApp: SessionQueries = api.sessions;
+    expect(fromApp.whoami).toBeDefined();
+  });
+});
