@@ -6,12 +6,9 @@
  */
 import { createClerkClient, type Session } from "@clerk/backend";
 import { ConvexError } from "convex/values";
-import {
-  CLERK_SESSION_STATUSES,
-  type ClerkSessionStatus,
-  type SessionFacts,
-} from "../shared/validators.js";
+import type { SessionFacts } from "../shared/validators.js";
 import type { ClerkApiErrorCode, ClerkApiErrorData } from "./errors.js";
+import { isClerkSessionStatus, toSessionFacts } from "./sessionFacts.js";
 
 export type ClerkApiOptions = {
   /** Defaults to env `CLERK_SECRET_KEY`. */
@@ -150,31 +147,9 @@ export function clerkApi(options: ClerkApiOptions = {}) {
   };
 }
 
-function isClerkStatus(status: string): status is ClerkSessionStatus {
-  return (CLERK_SESSION_STATUSES as readonly string[]).includes(status);
-}
-
 /** A session from the API in the component's shape; null for a status this package does not know. */
 export function factsFromClerkSession(session: Session): SessionFacts | null {
-  if (!isClerkStatus(session.status)) return null;
-  const activity = session.latestActivity;
-  return {
-    sessionId: session.id,
-    userId: session.userId,
-    clientId: session.clientId ?? null,
-    status: session.status,
-    createdAt: session.createdAt ?? null,
-    updatedAt: session.updatedAt,
-    lastActiveAt: session.lastActiveAt ?? null,
-    expireAt: session.expireAt ?? null,
-    abandonAt: session.abandonAt ?? null,
-    device: activity
-      ? {
-          deviceType: activity.deviceType ?? null,
-          browserName: activity.browserName ?? null,
-          browserVersion: activity.browserVersion ?? null,
-          isMobile: activity.isMobile ?? null,
-        }
-      : null,
-  };
+  return isClerkSessionStatus(session.status)
+    ? toSessionFacts(session, session.status)
+    : null;
 }

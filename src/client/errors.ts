@@ -26,14 +26,17 @@ export function sessionError(code: SessionErrorCode, message: string) {
 export function isSessionError(
   error: unknown,
 ): error is ConvexError<SessionErrorData> {
+  return hasCodeIn(error, SESSION_ERROR_CODES);
+}
+
+/** A `ConvexError` whose data has a `code` from `codes`. */
+function hasCodeIn(error: unknown, codes: readonly string[]): boolean {
   if (!(error instanceof ConvexError)) return false;
   const data: unknown = error.data;
   return (
     typeof data === "object" &&
     data !== null &&
-    (SESSION_ERROR_CODES as readonly unknown[]).includes(
-      (data as { code?: unknown }).code,
-    )
+    codes.includes((data as { code?: unknown }).code as string)
   );
 }
 
@@ -55,16 +58,9 @@ export type ClerkApiErrorData = {
   retryAfterSeconds: number | null;
 };
 
+/** True for the errors Clerk Backend API calls throw. */
 export function isClerkApiError(
   error: unknown,
 ): error is ConvexError<ClerkApiErrorData> {
-  if (!(error instanceof ConvexError)) return false;
-  const data: unknown = error.data;
-  return (
-    typeof data === "object" &&
-    data !== null &&
-    (CLERK_API_ERROR_CODES as readonly unknown[]).includes(
-      (data as { code?: unknown }).code,
-    )
-  );
+  return hasCodeIn(error, CLERK_API_ERROR_CODES);
 }

@@ -7,13 +7,12 @@
 import type { SessionWebhookEvent, UserWebhookEvent } from "@clerk/backend";
 import { z } from "zod";
 import {
-  CLERK_SESSION_STATUSES,
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,
-  type ClerkSessionStatus,
   type SessionEvent,
   type SessionEventType,
 } from "../shared/validators.js";
+import { isClerkSessionStatus, toSessionFacts } from "./sessionFacts.js";
 
 export const HANDLED_EVENT_TYPES = [
   "session.created",
@@ -73,10 +72,6 @@ function describe(error: z.ZodError, under: string[] = []): string {
     .join("; ");
 }
 
-function isClerkStatus(status: string): status is ClerkSessionStatus {
-  return (CLERK_SESSION_STATUSES as readonly string[]).includes(status);
-}
-
 function parseSession(type: SessionEventType, data: unknown): ParsedWebhook {
   const parsed = sessionData.safeParse(data);
   if (!parsed.success) {
@@ -88,39 +83,36 @@ function parseSession(type: SessionEventType, data: unknown): ParsedWebhook {
   const session = parsed.data;
   const status =
     type === "session.created" ? session.status : SESSION_END_TYPES[type];
-  if (!isClerkStatus(status)) {
+  if (!isClerkSessionStatus(status)) {
     return {
       kind: "invalid",
       error: `${type}: data.status is not a Clerk session status`,
     };
   }
   const activity = session.latest_activity;
+  const facts = toSessionFacts(
+    {
+      id: session.id,
+      userId: session.user_id,
+      clientId: session.client_id,
+      createdAt: session.created_at,
+      updatedAt: session.updated_at,
+      lastActiveAt: session.last_active_at,
+      expireAt: session.expire_at,
+      abandonAt: session.abandon_at,
+      latestActivity: activity && {
+        deviceType: activity.device_type,
+        browserName: activity.browser_name,
+        browserVersion: activity.browser_version,
+        isMobile: activity.is_mobile,
+      },
+    },
+    status,
+  );
   return {
     kind: "event",
     type,
-    event: {
-      kind: "session",
-      type,
-      session: {
-        sessionId: session.id,
-        userId: session.user_id,
-        clientId: session.client_id ?? null,
-        status,
-        createdAt: session.created_at ?? null,
-        updatedAt: session.updated_at,
-        lastActiveAt: session.last_active_at ?? null,
-        expireAt: session.expire_at ?? null,
-        abandonAt: session.abandon_at ?? null,
-        device: activity
-          ? {
-              deviceType: activity.device_type ?? null,
-              browserName: activity.browser_name ?? null,
-              browserVersion: activity.browser_version ?? null,
-              isMobile: activity.is_mobile ?? null,
-            }
-          : null,
-      },
-    },
+    event: { kind: "session", type, session: facts },
   };
 }
 
