@@ -5,7 +5,10 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { components, internal } from "../convex/_generated/api.js";
 import crons from "../convex/crons.js";
-import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
+import {
+  clerkSessionEvent,
+  clerkUserDeletedEvent,
+} from "../fixtures/clerkEvents.js";
 import {
   componentTables,
   countStatuses,
@@ -204,7 +207,7 @@ describe("bounded work under transaction limits", () => {
     });
     const answer = await post(
       t,
-      signedDelivery(clerkUserDeletedEventFor("user_big")).init,
+      signedDelivery(clerkUserDeletedEvent("user_big", Date.now())).init,
     );
     expect(answer.body.result).toBe("applied");
     await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
@@ -231,12 +234,3 @@ describe("bounded work under transaction limits", () => {
     expect(await countStatuses(t)).toEqual({});
   }, 60_000);
 });
-
-function clerkUserDeletedEventFor(userId: string) {
-  return {
-    data: { deleted: true, id: userId, object: "user" },
-    object: "event",
-    timestamp: Date.now(),
-    type: "user.deleted",
-  };
-}
