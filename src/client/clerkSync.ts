@@ -63,15 +63,25 @@ function toFacts(sessions: Parameters<typeof factsFromClerkSession>[0][]) {
   return { known, skipped: facts.length - known.length };
 }
 
+/** Reads all of one user's sessions from Clerk, then applies them. */
+async function syncOneUser(
+  ctx: SyncCtx,
+  deps: SyncDeps,
+  api: ReturnType<typeof clerkApi>,
+  userId: string,
+): Promise<SyncResult> {
+  const sessions = await api.userSessions(userId);
+  const { known, skipped } = toFacts(sessions);
+  const counts = await applyAll(ctx, deps, known);
+  return { fetched: sessions.length, ...counts, skipped };
+}
+
 export async function syncUserSessions(
   ctx: SyncCtx,
   deps: SyncDeps,
   userId: string,
 ): Promise<SyncResult> {
-  const sessions = await clerkApi(deps.clerkApi).userSessions(userId);
-  const { known, skipped } = toFacts(sessions);
-  const counts = await applyAll(ctx, deps, known);
-  return { fetched: sessions.length, ...counts, skipped };
+  return await syncOneUser(ctx, deps, clerkApi(deps.clerkApi), userId);
 }
 
 export async function syncAllUsers(
@@ -89,12 +99,11 @@ export async function syncAllUsers(
   const userIds = await api.userIds(offset, pageSize);
   const total: SyncResult = { fetched: 0, applied: 0, stale: 0, skipped: 0 };
   for (const userId of userIds) {
-    const { known, skipped } = toFacts(await api.userSessions(userId));
-    const counts = await applyAll(ctx, deps, known);
-    total.fetched += known.length + skipped;
-    total.applied += counts.applied;
-    total.stale += counts.stale;
-    total.skipped += skipped;
+    const one = await syncOneUser(ctx, deps, api, userId);
+    total.fetched += one.fetched;
+    total.applied += one.applied;
+    total.stale += one.stale;
+    total.skipped += one.skipped;
   }
   const nextOffset = userIds.length === pageSize ? offset + pageSize : null;
   if (nextOffset !== null && args.next !== undefined) {
