@@ -14,11 +14,9 @@ import {
 } from "../shared/validators.js";
 import { isClerkSessionStatus, toSessionFacts } from "./sessionFacts.js";
 
+/** Every webhook type the route applies; anything else is acknowledged and ignored. */
 export const HANDLED_EVENT_TYPES = [
-  "session.created",
-  "session.ended",
-  "session.removed",
-  "session.revoked",
+  ...SESSION_EVENT_TYPES,
   "user.deleted",
 ] as const satisfies readonly (
   SessionWebhookEvent["type"] | UserWebhookEvent["type"]
