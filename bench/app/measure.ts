@@ -39,15 +39,19 @@ export const applyEvent = mutation({
 });
 
 export const referenceUpsert = mutation({
-  args: {
-    sessionId: v.string(),
-    userId: v.string(),
-    status: v.string(),
-    updatedAt: v.number(),
-  },
+  args: { data: v.any() },
   returns: vMetrics,
   handler: async (ctx, args) => {
-    await ctx.runMutation(internal.reference.upsertSession, args);
+    await ctx.runMutation(internal.reference.upsertFromClerk, args);
+    return await used(ctx);
+  },
+});
+
+export const referenceUpsertOnce = mutation({
+  args: { svixId: v.string(), data: v.any() },
+  returns: vMetrics,
+  handler: async (ctx, args) => {
+    await ctx.runMutation(internal.referenceWithDedupe.upsertOnce, args);
     return await used(ctx);
   },
 });

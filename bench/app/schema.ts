@@ -9,4 +9,8 @@ export default defineSchema({
     status: v.string(),
     updatedAt: v.number(),
   }).index("by_session_id", ["sessionId"]),
+  /** Svix message ids the deduping variant of the reference has applied. */
+  referenceMessages: defineTable({ svixId: v.string() }).index("by_svix_id", [
+    "svixId",
+  ]),
 });
