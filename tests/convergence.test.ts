@@ -5,7 +5,7 @@
  * `npm test` runs 200 cases; `npm run fuzz` runs 10,000 (FUZZ_RUNS).
  */
 import fc from "fast-check";
-import { afterAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { components } from "../convex/_generated/api.js";
 import {
   componentTables,
@@ -151,12 +151,10 @@ async function storedState(t: ExampleApp) {
   };
 }
 
-let checked = 0;
-afterAll(() => {
-  console.info(`convergence: ${checked} scenarios checked`);
-});
-
-test(`any delivery order converges to the canonical state (${RUNS} runs)`, async () => {
+test(`any delivery order converges to the canonical state (${RUNS} runs)`, async ({
+  task,
+}) => {
+  let checked = 0;
   await fc.assert(
     fc.asyncProperty(scenario, async ({ canonical, shuffled }) => {
       const once = exampleApp();
@@ -173,4 +171,5 @@ test(`any delivery order converges to the canonical state (${RUNS} runs)`, async
     }),
     { numRuns: RUNS },
   );
+  task.meta.reportedCount = `convergence property: ${checked} shuffled scenarios matched their canonical order`;
 }, 600_000);
