@@ -84,15 +84,24 @@ export async function syncUserSessions(
   return await syncOneUser(ctx, deps, clerkApi(deps.clerkApi), userId);
 }
 
+/** One page of users; `next` is the action that syncs the following page. */
+export type SyncAllUsersArgs = {
+  offset?: number;
+  pageSize?: number;
+  next?: FunctionReference<"action", "internal", { offset?: number }>;
+};
+
+/** A page's totals, its user count, and where the next page starts (null at the end). */
+export type SyncAllUsersResult = SyncResult & {
+  users: number;
+  nextOffset: number | null;
+};
+
 export async function syncAllUsers(
   ctx: SyncCtx,
   deps: SyncDeps,
-  args: {
-    offset?: number;
-    pageSize?: number;
-    next?: FunctionReference<"action", "internal", { offset?: number }>;
-  },
-): Promise<SyncResult & { users: number; nextOffset: number | null }> {
+  args: SyncAllUsersArgs,
+): Promise<SyncAllUsersResult> {
   const offset = args.offset ?? 0;
   const pageSize = args.pageSize ?? CLERK_PAGE_SIZE;
   const api = clerkApi(deps.clerkApi);

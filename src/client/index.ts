@@ -30,6 +30,8 @@ import {
   revokeSession,
   syncAllUsers,
   syncUserSessions,
+  type SyncAllUsersArgs,
+  type SyncAllUsersResult,
   type SyncResult,
 } from "./clerkSync.js";
 import {
@@ -57,7 +59,11 @@ export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
 export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
 export type { ActiveSession, VerifierOptions } from "./verifier.js";
 export type { ClerkApiOptions } from "./clerkBackend.js";
-export type { SyncResult } from "./clerkSync.js";
+export type {
+  SyncAllUsersArgs,
+  SyncAllUsersResult,
+  SyncResult,
+} from "./clerkSync.js";
 export * from "../shared/validators.js";
 export type { ComponentApi };
 
@@ -246,12 +252,8 @@ export class ClerkSessions {
    */
   async syncAllUsers(
     ctx: SyncCtx,
-    args: {
-      offset?: number;
-      pageSize?: number;
-      next?: FunctionReference<"action", "internal", { offset?: number }>;
-    },
-  ): Promise<SyncResult & { users: number; nextOffset: number | null }> {
+    args: SyncAllUsersArgs,
+  ): Promise<SyncAllUsersResult> {
     return await syncAllUsers(ctx, this.syncDeps(), args);
   }
 
