@@ -16,18 +16,27 @@ import {
 
 const ISSUER = "https://clerk.example.dev";
 let t: ExampleApp;
-beforeEach(async () => {
-  vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET);
-  t = exampleApp();
+/** A signed webhook about user_1's session sess_A, through the real route. */
+const deliverSessionA = async (
+  type: Parameters<typeof clerkSessionEvent>[0],
+  updatedAt?: number,
+) => {
   await post(
     t,
     signedDelivery(
-      clerkSessionEvent("session.created", {
+      clerkSessionEvent(type, {
         sessionId: "sess_A",
         userId: "user_1",
+        updatedAt,
       }),
     ).init,
   );
+};
+
+beforeEach(async () => {
+  vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET);
+  t = exampleApp();
+  await deliverSessionA("session.created");
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -65,16 +74,7 @@ describe("through the example app's sessionMutation and sessionQuery", () => {
   test("a still-valid token whose session got session.ended is refused at once", async () => {
     const me = as("user_1", "sess_A");
     await me.mutation(api.notes.add, { text: "before" });
-    await post(
-      t,
-      signedDelivery(
-        clerkSessionEvent("session.ended", {
-          sessionId: "sess_A",
-          userId: "user_1",
-          updatedAt: Date.now(),
-        }),
-      ).init,
-    );
+    await deliverSessionA("session.ended", Date.now());
     expect(await codeOf(me.mutation(api.notes.add, { text: "after" }))).toBe(
       "SESSION_ENDED",
     );
@@ -82,16 +82,7 @@ describe("through the example app's sessionMutation and sessionQuery", () => {
   });
 
   test("session.revoked is refused the same way, and nothing is written", async () => {
-    await post(
-      t,
-      signedDelivery(
-        clerkSessionEvent("session.revoked", {
-          sessionId: "sess_A",
-          userId: "user_1",
-          updatedAt: Date.now(),
-        }),
-      ).init,
-    );
+    await deliverSessionA("session.revoked", Date.now());
     expect(
       await codeOf(
         as("user_1", "sess_A").mutation(api.notes.add, { text: "x" }),
@@ -115,16 +106,7 @@ describe("through the example app's sessionMutation and sessionQuery", () => {
   });
 
   test("actions are checked too", async () => {
-    await post(
-      t,
-      signedDelivery(
-        clerkSessionEvent("session.ended", {
-          sessionId: "sess_A",
-          userId: "user_1",
-          updatedAt: Date.now(),
-        }),
-      ).init,
-    );
+    await deliverSessionA("session.ended", Date.now());
     expect(
       await codeOf(as("user_1", "sess_A").action(api.devices.syncMine, {})),
     ).toBe("SESSION_ENDED");
