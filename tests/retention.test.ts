@@ -184,27 +184,25 @@ describe("bounded work under transaction limits", () => {
     documentsWritten: 2 * PRUNE_BATCH_SIZE,
   };
 
+  /** An app under the limits, with 5,000 sessions of one user seeded. */
+  async function appWith5000Sessions(
+    userId: string,
+    status: "active" | "ended",
+  ) {
+    const app = exampleApp({ transactionLimits: limits });
+    await seedSessions(app, { userId, count: 5_000, status, updatedAt: START });
+    return app;
+  }
+
   test("the limits are on: reading 5,000 sessions in one transaction is refused", async () => {
-    t = exampleApp({ transactionLimits: limits });
-    await seedSessions(t, {
-      userId: "user_big",
-      count: 5_000,
-      status: "active",
-      updatedAt: START,
-    });
+    t = await appWith5000Sessions("user_big", "active");
     await expect(componentTables(t)).rejects.toThrow(/too many documents/i);
   }, 60_000);
 
   test("user.deleted for a user with 5,000 sessions finishes in batches", async () => {
     vi.useRealTimers();
     vi.useFakeTimers();
-    t = exampleApp({ transactionLimits: limits });
-    await seedSessions(t, {
-      userId: "user_big",
-      count: 5_000,
-      status: "active",
-      updatedAt: START,
-    });
+    t = await appWith5000Sessions("user_big", "active");
     const answer = await post(
       t,
       signedDelivery(clerkUserDeletedEvent("user_big", Date.now())).init,
@@ -217,13 +215,7 @@ describe("bounded work under transaction limits", () => {
   test("pruning 5,000 ended sessions and message ids finishes in batches", async () => {
     vi.useRealTimers();
     vi.useFakeTimers({ now: START });
-    t = exampleApp({ transactionLimits: limits });
-    await seedSessions(t, {
-      userId: "user_old",
-      count: 5_000,
-      status: "ended",
-      updatedAt: START,
-    });
+    t = await appWith5000Sessions("user_old", "ended");
     vi.setSystemTime(START + 31 * DAY);
     const first = await t.mutation(internal.sessions.prune, {});
     expect(first).toMatchObject({
