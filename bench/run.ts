@@ -17,7 +17,7 @@ import {
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 import { DELETION_BATCH_SIZE } from "../src/component/users.js";
 import { parseWebhookBody } from "../src/client/webhookPayload.js";
-import type { SessionEvent } from "../src/shared/validators.js";
+import type { SessionEvent } from "../src/shared/eventValidators.js";
 import { api } from "./app/_generated/api.js";
 import schema from "./app/schema.js";
 

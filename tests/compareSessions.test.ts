@@ -3,11 +3,11 @@ import {
   compareSessions,
   type ClerkClientState,
 } from "../src/client/compareSessions.js";
+import type { SessionStatus } from "../src/shared/sessionValidators.js";
 import type {
-  SessionStatus,
   SessionStatusResult,
   Whoami,
-} from "../src/shared/validators.js";
+} from "../src/shared/resultValidators.js";
 
 const signedIn = (sessionId: string): ClerkClientState => ({
   isLoaded: true,

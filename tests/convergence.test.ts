@@ -12,7 +12,7 @@ import {
   exampleApp,
   type ExampleApp,
 } from "../fixtures/exampleApp.js";
-import type { SessionEvent } from "../src/shared/validators.js";
+import type { SessionEvent } from "../src/shared/eventValidators.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const USERS = ["user_a", "user_b", "user_c"];

@@ -5,11 +5,11 @@ import {
   mergeSessionState,
   mergeUserDeletion,
   type SessionState,
-} from "../src/shared/sessionState.js";
+} from "../src/component/sessionState.js";
 import type {
   ClerkSessionStatus,
   SessionFacts,
-} from "../src/shared/validators.js";
+} from "../src/shared/sessionValidators.js";
 
 function facts(
   status: ClerkSessionStatus,

@@ -3,7 +3,7 @@
  * (documents and bytes read and written), as convex-test counts them.
  */
 import { v } from "convex/values";
-import { vSessionEvent } from "../../src/shared/validators.js";
+import { vSessionEvent } from "../../src/shared/eventValidators.js";
 import { components, internal } from "./_generated/api.js";
 import { mutation, query } from "./_generated/server.js";
 import { clerkSessions } from "./sessions.js";

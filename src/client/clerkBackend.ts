@@ -6,7 +6,7 @@
  */
 import { createClerkClient, type Session } from "@clerk/backend";
 import { ConvexError } from "convex/values";
-import type { SessionFacts } from "../shared/validators.js";
+import type { SessionFacts } from "../shared/sessionValidators.js";
 import type { ClerkApiErrorCode, ClerkApiErrorData } from "./errors.js";
 import { isClerkSessionStatus, toSessionFacts } from "./sessionFacts.js";
 

@@ -8,7 +8,10 @@ import type {
   GenericDataModel,
 } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
-import type { SessionFacts, StoredSession } from "../shared/validators.js";
+import type {
+  SessionFacts,
+  StoredSession,
+} from "../shared/sessionValidators.js";
 import {
   CLERK_PAGE_SIZE,
   clerkApi,

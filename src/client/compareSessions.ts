@@ -1,8 +1,8 @@
+import { isTerminalStatus } from "../shared/sessionValidators.js";
 import {
-  isTerminalStatus,
   type SessionStatusResult,
   type Whoami,
-} from "../shared/validators.js";
+} from "../shared/resultValidators.js";
 
 /** What Clerk's client reports, as `useAuth()` gives it. */
 export type ClerkClientState = {

@@ -4,7 +4,10 @@
  */
 import type { GenericActionCtx, GenericDataModel } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
-import type { SessionStatusResult, Whoami } from "../shared/validators.js";
+import type {
+  SessionStatusResult,
+  Whoami,
+} from "../shared/resultValidators.js";
 
 /** What queries, mutations and actions all have: the caller and `runQuery`. */
 export type AuthQueryCtx = Pick<

@@ -17,13 +17,15 @@ import {
   vPruneResult,
   vSessionStatusResult,
   vWhoami,
-  type ClerkSessionStatus,
   type PruneResult,
-  type SessionChangeArgs,
   type SessionStatusResult,
-  type StoredSession,
   type Whoami,
-} from "../shared/validators.js";
+} from "../shared/resultValidators.js";
+import {
+  type ClerkSessionStatus,
+  type StoredSession,
+} from "../shared/sessionValidators.js";
+import { type SessionChangeArgs } from "../shared/eventValidators.js";
 import type { ClerkApiOptions } from "./clerkBackend.js";
 import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
 import {
@@ -64,7 +66,48 @@ export type {
   SyncAllUsersResult,
   SyncResult,
 } from "./clerkSync.js";
-export * from "../shared/validators.js";
+export {
+  CLERK_SESSION_STATUSES,
+  isTerminalStatus,
+  TERMINAL_STATUSES,
+  vClerkSessionStatus,
+  vDevice,
+  vSessionFacts,
+  vSessionStatus,
+  vStoredSession,
+} from "../shared/sessionValidators.js";
+export type {
+  ClerkSessionStatus,
+  Device,
+  SessionFacts,
+  SessionStatus,
+  StoredSession,
+} from "../shared/sessionValidators.js";
+export {
+  SESSION_END_TYPES,
+  SESSION_EVENT_TYPES,
+  vApplyResult,
+  vSessionChange,
+  vSessionChangeType,
+  vSessionEvent,
+} from "../shared/eventValidators.js";
+export type {
+  ApplyResult,
+  SessionChangeArgs,
+  SessionChangeType,
+  SessionEvent,
+  SessionEventType,
+} from "../shared/eventValidators.js";
+export {
+  vPruneResult,
+  vSessionStatusResult,
+  vWhoami,
+} from "../shared/resultValidators.js";
+export type {
+  PruneResult,
+  SessionStatusResult,
+  Whoami,
+} from "../shared/resultValidators.js";
 export type { ComponentApi };
 
 /** An app mutation that receives each change: `args: vSessionChange`. */

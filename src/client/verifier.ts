@@ -3,7 +3,7 @@
  * while its JWT is still valid.
  */
 import type { ComponentApi } from "../component/_generated/component.js";
-import { isTerminalStatus } from "../shared/validators.js";
+import { isTerminalStatus } from "../shared/sessionValidators.js";
 import { sessionError } from "./errors.js";
 import { sessionIdClaim, type AuthQueryCtx } from "./identity.js";
 

@@ -11,7 +11,7 @@ import {
   SESSION_EVENT_TYPES,
   type SessionEvent,
   type SessionEventType,
-} from "../shared/validators.js";
+} from "../shared/eventValidators.js";
 import { isClerkSessionStatus, toSessionFacts } from "./sessionFacts.js";
 
 /** Every webhook type the route applies; anything else is acknowledged and ignored. */

@@ -1,13 +1,13 @@
 import { v } from "convex/values";
-import { mergeUserDeletion } from "../shared/sessionState.js";
+import { mergeUserDeletion } from "./sessionState.js";
 import {
   vApplyResult,
   vSessionEvent,
   type ApplyResult,
   type SessionChangeType,
   type SessionEvent,
-  type SessionFacts,
-} from "../shared/validators.js";
+} from "../shared/eventValidators.js";
+import { type SessionFacts } from "../shared/sessionValidators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { reportChange } from "./notify.js";
 import { findPruneHorizon, MIN_MESSAGE_RETENTION_MS } from "./retention.js";

@@ -3,16 +3,16 @@
  * handle in the same transaction as the change, so both commit or neither.
  */
 import type { FunctionHandle } from "convex/server";
-import type { SessionChangeType } from "../shared/validators.js";
+import type { SessionChangeType } from "../shared/eventValidators.js";
 import type { MutationCtx } from "./_generated/server.js";
-import type { SessionChange } from "./store.js";
+import type { StoredChange } from "./store.js";
 
 /** Calls the callback for a change, if there was one. Returns whether there was. */
 export async function reportChange(
   ctx: MutationCtx,
   onEvent: string | undefined,
   type: SessionChangeType,
-  change: SessionChange | null,
+  change: StoredChange | null,
 ): Promise<boolean> {
   if (change === null) return false;
   if (onEvent !== undefined) {

@@ -4,7 +4,7 @@
  */
 import { v } from "convex/values";
 import { api } from "./_generated/api.js";
-import { vPruneResult } from "../shared/validators.js";
+import { vPruneResult } from "../shared/resultValidators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 
 const HOUR = 60 * 60 * 1000;

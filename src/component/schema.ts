@@ -1,6 +1,9 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { vClerkSessionStatus, vSessionFacts } from "../shared/validators.js";
+import {
+  vClerkSessionStatus,
+  vSessionFacts,
+} from "../shared/sessionValidators.js";
 
 export const vUserDeletion = v.union(
   v.null(),
@@ -17,7 +20,7 @@ export default defineSchema({
     ...vSessionFacts.omit("status").fields,
     /** What the store shows: derived from `reportedStatus` and `userDeletion`. */
     status: vClerkSessionStatus,
-    /** The status of the winning Clerk event (see shared/sessionState.ts). */
+    /** The status of the winning Clerk event (see sessionState.ts). */
     reportedStatus: vClerkSessionStatus,
     endedAt: v.union(v.number(), v.null()),
     userDeletion: vUserDeletion,

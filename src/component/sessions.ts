@@ -3,7 +3,10 @@ import {
   paginationResultValidator,
 } from "convex/server";
 import { v } from "convex/values";
-import { vClerkSessionStatus, vStoredSession } from "../shared/validators.js";
+import {
+  vClerkSessionStatus,
+  vStoredSession,
+} from "../shared/sessionValidators.js";
 import { query } from "./_generated/server.js";
 import { findSession, toStoredSession } from "./store.js";
 

@@ -1,15 +1,18 @@
 /**
  * Reading and writing session documents. Every write goes through
  * `saveSessionState`, so the stored status is always the one the pure rules in
- * shared/sessionState.ts derive.
+ * sessionState.ts derive.
  */
 import {
   effectiveState,
   mergeSessionState,
   type SessionState,
   type UserDeletion,
-} from "../shared/sessionState.js";
-import type { SessionFacts, StoredSession } from "../shared/validators.js";
+} from "./sessionState.js";
+import type {
+  SessionFacts,
+  StoredSession,
+} from "../shared/sessionValidators.js";
 import type { Doc } from "./_generated/dataModel.js";
 import type { DatabaseReader, DatabaseWriter } from "./_generated/server.js";
 
@@ -51,7 +54,7 @@ export function stateOf(doc: Doc<"sessions">): SessionState {
 }
 
 /** A session before and after a change; `before` is null for a new session. */
-export type SessionChange = {
+export type StoredChange = {
   before: StoredSession | null;
   after: StoredSession;
 };
@@ -64,7 +67,7 @@ export async function saveSessionState(
   db: DatabaseWriter,
   existing: Doc<"sessions"> | null,
   incoming: { facts?: SessionFacts; userDeletion?: UserDeletion | null },
-): Promise<SessionChange | null> {
+): Promise<StoredChange | null> {
   const { state, changed } = mergeSessionState(
     existing && stateOf(existing),
     incoming,

@@ -3,7 +3,7 @@
  * webhooks: a sync never brings back a session the store knows has ended.
  */
 import { v } from "convex/values";
-import { vSessionFacts } from "../shared/validators.js";
+import { vSessionFacts } from "../shared/sessionValidators.js";
 import { mutation } from "./_generated/server.js";
 import { applySessionFacts } from "./events.js";
 

@@ -1,11 +1,11 @@
 import { useQuery } from "convex/react";
 import type { FunctionReference } from "convex/server";
 import { compareSessions, type Verdict } from "../client/compareSessions.js";
+import type { SessionStatus } from "../shared/sessionValidators.js";
 import type {
-  SessionStatus,
   SessionStatusResult,
   Whoami,
-} from "../shared/validators.js";
+} from "../shared/resultValidators.js";
 import type { UseClerkAuth } from "./clerkAuth.js";
 
 /** The app's re-exported queries: `api.sessions.whoami` and `api.sessions.sessionStatus`. */

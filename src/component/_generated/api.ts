@@ -10,6 +10,7 @@
 import type * as events from "../events.js";
 import type * as notify from "../notify.js";
 import type * as retention from "../retention.js";
+import type * as sessionState from "../sessionState.js";
 import type * as sessions from "../sessions.js";
 import type * as store from "../store.js";
 import type * as sync from "../sync.js";
@@ -26,6 +27,7 @@ const fullApi: ApiFromModules<{
   events: typeof events;
   notify: typeof notify;
   retention: typeof retention;
+  sessionState: typeof sessionState;
   sessions: typeof sessions;
   store: typeof store;
   sync: typeof sync;

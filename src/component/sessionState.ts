@@ -15,7 +15,7 @@ import {
   isTerminalStatus,
   type ClerkSessionStatus,
   type SessionFacts,
-} from "./validators.js";
+} from "../shared/sessionValidators.js";
 
 /** Clerk deleted the user; `at` is the event's timestamp when Clerk sent one. */
 export type UserDeletion = { at: number | null };
