@@ -40,7 +40,7 @@ function convexAs(
   };
 }
 function stored(sessionId: string, status: SessionStatus): SessionStatusResult {
-  return { sessionId, status, updatedAt: 1, endedAt: null };
+  return { sessionId, status, updatedAt: 1, endedAt: null, expireAt: null };
 }
 
 describe("compareSessions verdicts, one per row of the table", () => {
@@ -156,5 +156,112 @@ describe("compareSessions verdicts, one per row of the table", () => {
         }),
       ).toBe("in_sync");
     }
+  });
+});
+
+describe("expiry judged at read time", () => {
+  const NOW = 1_800_000_000_000;
+  const expiring = (sessionId: string, expireAt: number | null) => ({
+    ...stored(sessionId, "active"),
+    expireAt,
+  });
+
+  test("same session, expireAt passed -> session_ended; not yet -> in_sync", () => {
+    const input = {
+      clerk: signedIn("sess_B"),
+      whoami: convexAs("sess_B", "active"),
+      status: expiring("sess_B", NOW),
+    };
+    expect(compareSessions({ ...input, now: NOW })).toBe("session_ended");
+    expect(compareSessions({ ...input, now: NOW - 1 })).toBe("in_sync");
+  });
+
+  test("Convex unauthenticated, expireAt passed -> session_ended", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: anonymous,
+        status: expiring("sess_B", NOW - 1),
+        now: NOW,
+      }),
+    ).toBe("session_ended");
+  });
+
+  test("a result without expireAt (older deployment) reads as unknown expiry", () => {
+    const { expireAt: _dropped, ...older } = stored("sess_B", "active");
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs("sess_B"),
+        status: older as SessionStatusResult,
+        now: NOW,
+      }),
+    ).toBe("in_sync");
+  });
+});
+
+describe("clerk_session_not_restored: signed out, a remembered session still live", () => {
+  const NOW = 1_800_000_000_000;
+  const base = {
+    clerk: signedOut,
+    whoami: anonymous,
+    status: undefined,
+    now: NOW,
+  };
+
+  test("remembered session active and unexpired -> clerk_session_not_restored", () => {
+    expect(
+      compareSessions({
+        ...base,
+        rememberedSessionId: "sess_A",
+        rememberedStatus: { ...stored("sess_A", "active"), expireAt: NOW + 1 },
+      }),
+    ).toBe("clerk_session_not_restored");
+  });
+
+  test("remembered session's status still loading -> loading", () => {
+    expect(
+      compareSessions({
+        ...base,
+        rememberedSessionId: "sess_A",
+        rememberedStatus: undefined,
+      }),
+    ).toBe("loading");
+  });
+
+  test("remembered session ended, expired, pending or unknown -> signed_out", () => {
+    for (const status of [
+      stored("sess_A", "ended"),
+      stored("sess_A", "unknown"),
+      stored("sess_A", "pending"),
+      { ...stored("sess_A", "active"), expireAt: NOW },
+    ]) {
+      expect(
+        compareSessions({
+          ...base,
+          rememberedSessionId: "sess_A",
+          rememberedStatus: status,
+        }),
+      ).toBe("signed_out");
+    }
+  });
+
+  test("nothing remembered -> signed_out", () => {
+    expect(compareSessions({ ...base, rememberedSessionId: null })).toBe(
+      "signed_out",
+    );
+  });
+
+  test("Clerk signed in: the remembered session is not consulted", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs("sess_B"),
+        status: stored("sess_B", "active"),
+        rememberedSessionId: "sess_A",
+        rememberedStatus: stored("sess_A", "active"),
+        now: NOW,
+      }),
+    ).toBe("in_sync");
   });
 });

@@ -52,6 +52,7 @@ const sessionEvent = fc
         sessionId: `sess_${session}`,
         userId: userOf(session),
         clientId: `client_${session}`,
+        actor: null,
         status:
           type === "session.created"
             ? createdStatus

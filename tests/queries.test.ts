@@ -82,6 +82,7 @@ describe("sessionStatus", () => {
       status: "active",
       updatedAt: expect.any(Number),
       endedAt: null,
+      expireAt: expect.any(Number),
       userId: "user_1",
       clientId: "client_9",
       device: {
@@ -90,6 +91,7 @@ describe("sessionStatus", () => {
         browserVersion: "18.1",
         isMobile: true,
       },
+      actor: null,
     });
   });
 
@@ -103,6 +105,7 @@ describe("sessionStatus", () => {
       status: "active",
       updatedAt: expect.any(Number),
       endedAt: null,
+      expireAt: expect.any(Number),
     });
   });
 
@@ -112,6 +115,7 @@ describe("sessionStatus", () => {
     });
     expect(Object.keys(anonymous).sort()).toEqual([
       "endedAt",
+      "expireAt",
       "sessionId",
       "status",
       "updatedAt",
@@ -126,6 +130,7 @@ describe("sessionStatus", () => {
       status: "unknown",
       updatedAt: null,
       endedAt: null,
+      expireAt: null,
     });
   });
 

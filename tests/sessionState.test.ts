@@ -27,6 +27,7 @@ function facts(
     expireAt: null,
     abandonAt: null,
     device: null,
+    actor: null,
     ...extra,
   };
 }

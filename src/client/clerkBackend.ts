@@ -147,9 +147,19 @@ export function clerkApi(options: ClerkApiOptions = {}) {
   };
 }
 
+/** Clerk's `actor` claim names the impersonator in `sub`. */
+function actorOf(
+  actor: Record<string, unknown> | null,
+): { sub: string } | null {
+  return typeof actor?.["sub"] === "string" ? { sub: actor["sub"] } : null;
+}
+
 /** A session from the API in the component's shape; null for a status this package does not know. */
 export function factsFromClerkSession(session: Session): SessionFacts | null {
   return isClerkSessionStatus(session.status)
-    ? toSessionFacts(session, session.status)
+    ? toSessionFacts(
+        { ...session, actor: actorOf(session.actor) },
+        session.status,
+      )
     : null;
 }

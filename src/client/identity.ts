@@ -54,13 +54,20 @@ export async function sessionStatus(
 ): Promise<SessionStatusResult> {
   const stored = await ctx.runQuery(component.sessions.get, { sessionId });
   if (stored === null) {
-    return { sessionId, status: "unknown", updatedAt: null, endedAt: null };
+    return {
+      sessionId,
+      status: "unknown",
+      updatedAt: null,
+      endedAt: null,
+      expireAt: null,
+    };
   }
   const publicFields = {
     sessionId,
     status: stored.status,
     updatedAt: stored.updatedAt,
     endedAt: stored.endedAt,
+    expireAt: stored.expireAt,
   };
   const identity = await ctx.auth.getUserIdentity();
   if (identity?.subject !== stored.userId) return publicFields;
@@ -69,5 +76,6 @@ export async function sessionStatus(
     userId: stored.userId,
     clientId: stored.clientId,
     device: stored.device,
+    actor: stored.actor,
   };
 }

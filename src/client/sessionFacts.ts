@@ -25,6 +25,7 @@ export type ClerkSessionFields = {
     browserVersion?: string | null;
     isMobile?: boolean | null;
   } | null;
+  actor?: { sub: string } | null;
 };
 
 export function isClerkSessionStatus(
@@ -56,5 +57,6 @@ export function toSessionFacts(
           isMobile: activity.isMobile ?? null,
         }
       : null,
+    actor: session.actor ? { sub: session.actor.sub } : null,
   };
 }

@@ -19,7 +19,8 @@ export const HANDLED_EVENT_TYPES = [
   ...SESSION_EVENT_TYPES,
   "user.deleted",
 ] as const satisfies readonly (
-  SessionWebhookEvent["type"] | UserWebhookEvent["type"]
+  // Clerk publishes `session.pending`; @clerk/backend's types do not list it yet.
+  SessionWebhookEvent["type"] | UserWebhookEvent["type"] | "session.pending"
 )[];
 
 export type ParsedWebhook =
@@ -80,7 +81,9 @@ function parseSession(type: SessionEventType, data: unknown): ParsedWebhook {
   }
   const session = parsed.data;
   const status =
-    type === "session.created" ? session.status : SESSION_END_TYPES[type];
+    type in SESSION_END_TYPES
+      ? SESSION_END_TYPES[type as keyof typeof SESSION_END_TYPES]
+      : session.status;
   if (!isClerkSessionStatus(status)) {
     return {
       kind: "invalid",

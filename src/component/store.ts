@@ -49,6 +49,7 @@ export function stateOf(doc: Doc<"sessions">): SessionState {
     expireAt: doc.expireAt,
     abandonAt: doc.abandonAt,
     device: doc.device,
+    actor: doc.actor,
   };
   return { facts, userDeletion: doc.userDeletion };
 }
@@ -106,7 +107,9 @@ export function toStoredSession(doc: SessionFields): StoredSession {
     updatedAt: doc.updatedAt,
     lastActiveAt: doc.lastActiveAt,
     expireAt: doc.expireAt,
+    abandonAt: doc.abandonAt,
     endedAt: doc.endedAt,
     device: doc.device,
+    actor: doc.actor,
   };
 }

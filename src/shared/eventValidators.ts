@@ -12,8 +12,14 @@ export const SESSION_END_TYPES = {
   "session.revoked": "revoked",
 } as const;
 
-export const SESSION_EVENT_TYPES = [
+/** Clerk webhook types whose status is the one in the payload. */
+export const SESSION_STATE_TYPES = [
   "session.created",
+  "session.pending",
+] as const;
+
+export const SESSION_EVENT_TYPES = [
+  ...SESSION_STATE_TYPES,
   ...(Object.keys(SESSION_END_TYPES) as (keyof typeof SESSION_END_TYPES)[]),
 ] as const;
 export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
@@ -38,6 +44,7 @@ export const vApplyResult = v.union(
   v.literal("applied"),
   v.literal("stale"),
   v.literal("duplicate"),
+  v.literal("ignored"),
 );
 export type ApplyResult = Infer<typeof vApplyResult>;
 

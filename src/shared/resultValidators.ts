@@ -1,6 +1,6 @@
 /** What the public queries and the prune mutation return. */
 import { v, type Infer } from "convex/values";
-import { vDevice, vSessionStatus } from "./sessionValidators.js";
+import { vActor, vDevice, vSessionStatus } from "./sessionValidators.js";
 
 /** `whoami()`: the identity Convex sees, and what the store says of its session. */
 export const vWhoami = v.union(
@@ -28,9 +28,12 @@ export const vSessionStatusResult = v.object({
   status: vSessionStatus,
   updatedAt: v.union(v.number(), v.null()),
   endedAt: v.union(v.number(), v.null()),
+  /** When Clerk will expire the session if nothing extends it; null when unknown. */
+  expireAt: v.union(v.number(), v.null()),
   userId: v.optional(v.string()),
   clientId: v.optional(v.union(v.string(), v.null())),
   device: v.optional(v.union(vDevice, v.null())),
+  actor: v.optional(v.union(vActor, v.null())),
 });
 export type SessionStatusResult = Infer<typeof vSessionStatusResult>;
 

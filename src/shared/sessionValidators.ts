@@ -51,6 +51,10 @@ export const vDevice = v.object({
 });
 export type Device = Infer<typeof vDevice>;
 
+/** Who is acting for the user when a session is impersonated (Clerk's `actor`). */
+export const vActor = v.object({ sub: v.string() });
+export type Actor = Infer<typeof vActor>;
+
 /** Who a session belongs to and Clerk's own timestamps for it (ms). */
 const sessionIdentity = {
   sessionId: v.string(),
@@ -71,6 +75,7 @@ export const vSessionFacts = v.object({
   ...clerkTimes,
   abandonAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
+  actor: v.union(vActor, v.null()),
 });
 export type SessionFacts = Infer<typeof vSessionFacts>;
 
@@ -79,7 +84,9 @@ export const vStoredSession = v.object({
   ...sessionIdentity,
   status: vClerkSessionStatus,
   ...clerkTimes,
+  abandonAt: v.union(v.number(), v.null()),
   endedAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
+  actor: v.union(vActor, v.null()),
 });
 export type StoredSession = Infer<typeof vStoredSession>;
