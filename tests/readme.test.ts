@@ -1,4 +1,8 @@
-/** The README's snippets are the example app's files, and its demo output is the demo's. */
+/**
+ * The README's snippets are the example app's files, and its demo output is
+ * what `npm run demo` prints: a story that reaches each verdict and refuses a
+ * forged webhook.
+ */
 import { afterEach, describe, expect, test, vi } from "vitest";
 import readme from "../README.md?raw";
 import { playStory } from "../demo/story.js";
@@ -55,10 +59,31 @@ describe("README", () => {
     );
   });
 
-  test("its demo output is what the demo prints", async () => {
+  test("its demo output is what the demo prints, and the story reaches each verdict", async () => {
     vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", "");
     const lines: string[] = [];
     await playStory((line) => lines.push(line));
     expect(fencedBlocks("text")[0]).toBe(`${lines.join("\n")}\n`);
+    const verdicts = lines
+      .filter((line) => line.includes("->"))
+      .map((line) => line.split("-> ")[1]);
+    expect(verdicts).toEqual([
+      "in_sync",
+      "convex_stale_session",
+      "convex_stale_session",
+      "in_sync",
+      "in_sync",
+    ]);
+    const answers = lines.flatMap(
+      (line) => /HTTP (\d+) (.*)$/.exec(line)?.slice(1, 3).join(" ") ?? [],
+    );
+    expect(answers).toEqual([
+      '200 {"result":"applied"}',
+      '200 {"result":"duplicate"}',
+      '200 {"result":"applied"}',
+      '200 {"result":"applied"}',
+      '200 {"result":"stale"}',
+      '400 {"error":"no signature matches"}',
+    ]);
   });
 });
