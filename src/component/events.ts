@@ -7,7 +7,10 @@ import {
   type SessionChangeType,
   type SessionEvent,
 } from "../shared/eventValidators.js";
-import { type SessionFacts } from "../shared/sessionValidators.js";
+import {
+  isTerminalStatus,
+  type SessionFacts,
+} from "../shared/sessionValidators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { reportChange } from "./notify.js";
 import { findPruneHorizon, MIN_MESSAGE_RETENTION_MS } from "./retention.js";
@@ -69,7 +72,11 @@ export async function applySessionFacts(
     const change = await saveSessionState(ctx.db, existing, { facts });
     return await reportChange(ctx, onEvent, type, change);
   }
-  if (await isBeforePruneHorizon(ctx, facts.updatedAt)) return false;
+  // Clerk's API speaks of the present: a session it reports live is live,
+  // however old its `updated_at`. Only terminal facts could be pruned replays.
+  const liveFromApi = type === "clerk.sync" && !isTerminalStatus(facts.status);
+  if (!liveFromApi && (await isBeforePruneHorizon(ctx, facts.updatedAt)))
+    return false;
   const userDeletion = await findUserDeletion(ctx.db, facts.userId);
   const change = await saveSessionState(ctx.db, null, { facts, userDeletion });
   return await reportChange(ctx, onEvent, type, change);
