@@ -128,7 +128,9 @@ const scenario = fc
 
 async function deliverAll(t: ExampleApp, deliveries: Delivery[]) {
   for (const d of deliveries) {
-    await t.mutation(components.clerkSessions.events.apply, d);
+    await t.mutation(components.clerkSessions.events.apply, {
+      event: d.event,
+    });
   }
 }
 
@@ -148,7 +150,6 @@ async function storedState(t: ExampleApp) {
   return {
     sessions: strip(tables.sessions, "sessionId"),
     deletedUsers: strip(tables.deletedUsers, "userId"),
-    messageIds: tables.appliedMessages.map((m) => String(m.svixId)),
   };
 }
 
@@ -166,8 +167,6 @@ test(`any delivery order converges to the canonical state (${RUNS} runs)`, async
       const actual = await storedState(shuffledApp);
       expect(actual.sessions).toEqual(expected.sessions);
       expect(actual.deletedUsers).toEqual(expected.deletedUsers);
-      // Each svix id is recorded once, however often it arrived.
-      expect(new Set(actual.messageIds).size).toBe(actual.messageIds.length);
       checked += 1;
     }),
     { numRuns: RUNS },

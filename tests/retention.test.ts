@@ -19,8 +19,8 @@ import {
 } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 import {
-  DEFAULT_MESSAGE_RETENTION_MS,
   DEFAULT_SESSION_RETENTION_MS,
+  MIN_SESSION_RETENTION_MS,
   PRUNE_BATCH_SIZE,
 } from "../src/component/retention.js";
 
@@ -52,25 +52,22 @@ const sessionIds = async () =>
   (await componentTables(t)).sessions.map((s) => s.sessionId).sort();
 
 describe("what pruning removes", () => {
-  test("message ids go after 3 days; ended sessions after 30; live sessions stay", async () => {
+  test("ended sessions go after 30 days; live sessions stay", async () => {
     await post(t, signedDelivery(event("session.created", "sess_live")).init);
     await post(t, signedDelivery(event("session.created", "sess_old")).init);
     await post(t, signedDelivery(event("session.ended", "sess_old")).init);
-    expect((await componentTables(t)).appliedMessages).toHaveLength(3);
 
-    advanceDays(DEFAULT_MESSAGE_RETENTION_MS / DAY + 1);
-    await t.mutation(internal.sessions.prune, {});
-    expect((await componentTables(t)).appliedMessages).toHaveLength(0);
+    advanceDays(3);
+    expect(await t.mutation(internal.sessions.prune, {})).toEqual({
+      sessions: 0,
+      deletedUsers: 0,
+      continues: false,
+    });
     expect(await sessionIds()).toEqual(["sess_live", "sess_old"]);
 
     advanceDays(DEFAULT_SESSION_RETENTION_MS / DAY);
     const result = await t.mutation(internal.sessions.prune, {});
-    expect(result).toEqual({
-      sessions: 1,
-      deletedUsers: 0,
-      messages: 0,
-      continues: false,
-    });
+    expect(result).toEqual({ sessions: 1, deletedUsers: 0, continues: false });
     expect(await sessionIds()).toEqual(["sess_live"]);
   });
 
@@ -84,16 +81,15 @@ describe("what pruning removes", () => {
     expect(await sessionIds()).toEqual([]);
   });
 
-  test("retention periods come from the ClerkSessions options", async () => {
+  test("the retention period comes from the ClerkSessions options", async () => {
     await post(t, signedDelivery(event("session.ended", "sess_a")).init);
     advanceDays(3);
     const counts = await t.run((ctx) =>
       ctx.runMutation(components.clerkSessions.retention.prune, {
         sessionRetentionMs: 2 * DAY,
-        messageRetentionMs: 2 * DAY,
       }),
     );
-    expect(counts).toMatchObject({ sessions: 1, messages: 1 });
+    expect(counts).toMatchObject({ sessions: 1 });
   });
 
   test("retention too short for Svix's retries is refused and changes nothing", async () => {
@@ -103,20 +99,49 @@ describe("what pruning removes", () => {
     await expect(
       t.run((ctx) =>
         ctx.runMutation(components.clerkSessions.retention.prune, {
-          messageRetentionMs: 3_600_000,
+          sessionRetentionMs: MIN_SESSION_RETENTION_MS - 1,
         }),
       ),
-    ).rejects.toThrow(/messageRetentionMs must be at least/);
-    await expect(
-      t.run((ctx) =>
-        ctx.runMutation(components.clerkSessions.retention.prune, {
-          sessionRetentionMs: DAY * 2,
-          messageRetentionMs: DAY * 3,
-        }),
-      ),
-    ).rejects.toThrow(/sessionRetentionMs must be at least messageRetentionMs/);
+    ).rejects.toThrow(/sessionRetentionMs must be at least/);
     expect(await componentTables(t)).toEqual(before);
   });
+
+  test("prune continues while ended and expired picks overlap, until nothing past retention is left", async () => {
+    vi.useRealTimers();
+    vi.useFakeTimers({ now: START });
+    const facts = (i: number, ended: boolean) => ({
+      sessionId: `sess_${i}`,
+      userId: "user_1",
+      clientId: null,
+      status: ended ? ("ended" as const) : ("active" as const),
+      createdAt: START - 90 * DAY,
+      updatedAt: START - 60 * DAY,
+      lastActiveAt: null,
+      // The ended sessions expired first, so the expired pick starts on them.
+      expireAt: START - (ended ? 50 : 40) * DAY,
+      abandonAt: null,
+      device: null,
+      actor: null,
+    });
+    const ended = PRUNE_BATCH_SIZE - 50;
+    for (let i = 0; i < ended + 100; i++) {
+      await t.mutation(components.clerkSessions.events.apply, {
+        event: {
+          kind: "session",
+          type: i < ended ? "session.ended" : "session.created",
+          session: facts(i, i < ended),
+        },
+      });
+    }
+    const first = await t.mutation(internal.sessions.prune, {});
+    expect(first).toEqual({
+      sessions: ended,
+      deletedUsers: 0,
+      continues: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await countStatuses(t)).toEqual({});
+  }, 60_000);
 
   test("the example app's cron runs prune daily", () => {
     const jobs = (
@@ -133,7 +158,7 @@ describe("what pruning removes", () => {
 });
 
 describe("replays after pruning stay harmless", () => {
-  test("message id pruned, session kept: a replayed session.created is stale", async () => {
+  test("session kept: a replayed session.created is stale", async () => {
     await post(t, signedDelivery(event("session.created", "sess_a")).init);
     const created = signedDelivery(event("session.created", "sess_a"));
     await post(t, signedDelivery(event("session.ended", "sess_a")).init);
@@ -212,7 +237,7 @@ describe("bounded work under transaction limits", () => {
     expect(await countStatuses(t)).toEqual({ removed: 5_000 });
   }, 60_000);
 
-  test("pruning 5,000 ended sessions and message ids finishes in batches", async () => {
+  test("pruning 5,000 ended sessions finishes in batches", async () => {
     vi.useRealTimers();
     vi.useFakeTimers({ now: START });
     t = await appWith5000Sessions("user_old", "ended");

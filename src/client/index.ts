@@ -120,16 +120,17 @@ export type OnEventMutation = FunctionReference<
 export type ClerkSessionsOptions = {
   /** How long pruning keeps things; see `api().prune`. */
   retention?: {
-    /** Ended and expired sessions, and deleted-user records. Default 30 days. */
+    /**
+     * Ended and expired sessions, and deleted-user records. Default 30 days;
+     * at least 36 hours, to outlast Svix's retries.
+     */
     sessionRetentionMs?: number;
-    /** Applied svix message ids. Default 3 days; at least 36 hours. */
-    messageRetentionMs?: number;
   };
   /** Defaults for `requireActiveSession` and `customCtx`. */
   verifier?: VerifierOptions;
   /**
-   * Runs in the same transaction as every change a webhook or a sync makes;
-   * not for duplicates or stale events.
+   * Runs in the same transaction as every change a webhook or a sync makes,
+   * exactly once per change; never for a replay, a stale or an ignored event.
    */
   onEvent?: OnEventMutation;
   /** Clerk's Backend API, for `syncUserSessions`, `syncAllUsers`, `revokeSession`. */

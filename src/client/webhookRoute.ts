@@ -63,10 +63,20 @@ export async function handleWebhook(
   try {
     const onEvent = await options.onEvent?.();
     const { result } = await ctx.runMutation(component.events.apply, {
-      svixId,
       event: parsed.event,
       ...(onEvent === undefined ? {} : { onEvent }),
     });
+    if (result === "ignored") {
+      // A known session named with another owner: answered 2xx so Svix
+      // stops, but worth a look. The body is not logged.
+      console.warn(
+        JSON.stringify({
+          event: "clerk_webhook_owner_mismatch",
+          svixId,
+          type: parsed.type,
+        }),
+      );
+    }
     logDelivery({ status: 200, svixId, type: parsed.type, result });
     return json(200, { result });
   } catch {

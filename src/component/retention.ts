@@ -1,6 +1,6 @@
 /**
- * Pruning of ended sessions, deleted-user tombstones and applied message ids,
- * in bounded batches that schedule their own continuation.
+ * Pruning of ended sessions and deleted-user tombstones, in bounded batches
+ * that schedule their own continuation until nothing past retention is left.
  */
 import { v } from "convex/values";
 import { api } from "./_generated/api.js";
@@ -11,12 +11,11 @@ const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
 /**
- * Svix retries a message for about 28 hours; message ids are kept 3 days so
- * a redelivery is always recognised.
+ * The shortest session retention accepted: Svix retries a message for about
+ * 28 hours, and an unknown session's event fresher than this never needs the
+ * prune horizon looked up.
  */
-export const DEFAULT_MESSAGE_RETENTION_MS = 3 * DAY;
-/** The shortest message retention accepted: Svix's retry window plus margin. */
-export const MIN_MESSAGE_RETENTION_MS = 36 * HOUR;
+export const MIN_SESSION_RETENTION_MS = 36 * HOUR;
 /** Ended sessions stay readable for 30 days by default. */
 export const DEFAULT_SESSION_RETENTION_MS = 30 * DAY;
 /** Documents deleted per table per transaction. */
@@ -35,10 +34,13 @@ async function raiseHorizon(ctx: MutationCtx, prunedBefore: number) {
   }
 }
 
+/** Deleted count, and whether a pick was full (so more may be left). */
+type Pruned = { count: number; full: boolean };
+
 async function pruneSessions(
   ctx: MutationCtx,
   before: number,
-): Promise<number> {
+): Promise<Pruned> {
   const ended = await ctx.db
     .query("sessions")
     .withIndex("by_ended_at", (q) => q.gte("endedAt", 0).lt("endedAt", before))
@@ -50,72 +52,55 @@ async function pruneSessions(
       q.gte("expireAt", 0).lt("expireAt", before),
     )
     .take(PRUNE_BATCH_SIZE - ended.length);
+  // The two picks may overlap (an ended session can have expired too), so
+  // whether more is left is read from the picks, not from the count.
   const ids = new Set([...ended, ...expired].map((doc) => doc._id));
   for (const id of ids) await ctx.db.delete(id);
-  return ids.size;
+  const full = ended.length + expired.length >= PRUNE_BATCH_SIZE;
+  return { count: ids.size, full };
 }
 
 async function pruneDeletedUsers(
   ctx: MutationCtx,
   before: number,
-): Promise<number> {
+): Promise<Pruned> {
   const old = await ctx.db
     .query("deletedUsers")
     .withIndex("by_creation_time", (q) => q.lt("_creationTime", before))
     .take(PRUNE_BATCH_SIZE);
   for (const doc of old) await ctx.db.delete(doc._id);
-  return old.length;
-}
-
-async function pruneMessages(
-  ctx: MutationCtx,
-  before: number,
-): Promise<number> {
-  const old = await ctx.db
-    .query("appliedMessages")
-    .withIndex("by_applied_at", (q) => q.lt("appliedAt", before))
-    .take(PRUNE_BATCH_SIZE);
-  for (const doc of old) await ctx.db.delete(doc._id);
-  return old.length;
+  return { count: old.length, full: old.length >= PRUNE_BATCH_SIZE };
 }
 
 /**
- * Deletes what is older than the retention periods, one batch per table, and
+ * Deletes what is older than the retention period, one batch per table, and
  * schedules itself again while any table had a full batch.
  */
 export const prune = mutation({
   args: {
     sessionRetentionMs: v.optional(v.number()),
-    messageRetentionMs: v.optional(v.number()),
   },
   returns: vPruneResult,
   handler: async (ctx, args) => {
     const sessionRetentionMs =
       args.sessionRetentionMs ?? DEFAULT_SESSION_RETENTION_MS;
-    const messageRetentionMs =
-      args.messageRetentionMs ?? DEFAULT_MESSAGE_RETENTION_MS;
-    if (!(messageRetentionMs >= MIN_MESSAGE_RETENTION_MS)) {
+    if (!(sessionRetentionMs >= MIN_SESSION_RETENTION_MS)) {
       throw new Error(
-        `messageRetentionMs must be at least ${MIN_MESSAGE_RETENTION_MS} (36 hours), to outlast Svix's retries`,
+        `sessionRetentionMs must be at least ${MIN_SESSION_RETENTION_MS} (36 hours), to outlast Svix's retries`,
       );
     }
-    if (!(sessionRetentionMs >= messageRetentionMs)) {
-      throw new Error("sessionRetentionMs must be at least messageRetentionMs");
-    }
-    const now = Date.now();
-    const sessionsBefore = now - sessionRetentionMs;
+    const sessionsBefore = Date.now() - sessionRetentionMs;
     await raiseHorizon(ctx, sessionsBefore);
-    const result = {
-      sessions: await pruneSessions(ctx, sessionsBefore),
-      deletedUsers: await pruneDeletedUsers(ctx, sessionsBefore),
-      messages: await pruneMessages(ctx, now - messageRetentionMs),
-    };
-    const continues = Object.values(result).some(
-      (count) => count >= PRUNE_BATCH_SIZE,
-    );
+    const sessions = await pruneSessions(ctx, sessionsBefore);
+    const deletedUsers = await pruneDeletedUsers(ctx, sessionsBefore);
+    const continues = sessions.full || deletedUsers.full;
     if (continues) {
       await ctx.scheduler.runAfter(0, api.retention.prune, args);
     }
-    return { ...result, continues };
+    return {
+      sessions: sessions.count,
+      deletedUsers: deletedUsers.count,
+      continues,
+    };
   },
 });

@@ -24,10 +24,16 @@ export default defineSchema({
     reportedStatus: vClerkSessionStatus,
     endedAt: v.union(v.number(), v.null()),
     userDeletion: vUserDeletion,
+    /** `updated_at` of the event that carried `device` (absent on old documents). */
+    deviceAt: v.optional(v.union(v.number(), v.null())),
+    /** `updated_at` of the event that carried `actor` (absent on old documents). */
+    actorAt: v.optional(v.union(v.number(), v.null())),
   })
     .index("by_session_id", ["sessionId"])
     .index("by_user_id", ["userId"])
     .index("by_user_id_and_status", ["userId", "status"])
+    // `sessions.listByUser`: a user's sessions by Clerk's creation time.
+    .index("by_user_id_and_created_at", ["userId", "createdAt"])
     .index("by_ended_at", ["endedAt"])
     .index("by_expire_at", ["expireAt"]),
 
@@ -40,17 +46,6 @@ export default defineSchema({
     userId: v.string(),
     deletion: v.object({ at: v.union(v.number(), v.null()) }),
   }).index("by_user_id", ["userId"]),
-
-  /**
-   * Svix message ids already applied, so a redelivery changes nothing.
-   * Written and read by `events.apply`; deleted by `retention.prune`.
-   */
-  appliedMessages: defineTable({
-    svixId: v.string(),
-    appliedAt: v.number(),
-  })
-    .index("by_svix_id", ["svixId"])
-    .index("by_applied_at", ["appliedAt"]),
 
   /**
    * At most one document: sessions that ended before `prunedBefore` may have

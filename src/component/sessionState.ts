@@ -3,25 +3,39 @@
  * stores about a session is derived here, so the rules can be tested without a
  * database and the result depends only on the set of events delivered.
  *
- * A stored session is the merge of two things:
+ * A stored session is the join of independent parts, each a maximum under a
+ * fixed order, so merging is idempotent, commutative and associative:
  * - the *winning* session event (`facts`): terminal beats non-terminal, then the
  *   larger Clerk `updated_at`, then fixed tie-breaks so that any two events
  *   compare the same way whichever arrives first;
+ * - the device and the actor, each from the latest event that carries one
+ *   (an end event often has none);
  * - whether Clerk deleted the session's user (`userDeletion`), with the
  *   earliest deletion time heard of.
- * Status and `endedAt` are computed from those two, never stored on their own.
+ * The owner is outside the join: the user first recorded for a session stays,
+ * and an event naming another user changes nothing.
+ * Status and `endedAt` are computed from those parts, never stored on their
+ * own; expiry by time is applied when a status is read (`statusAt`).
  */
 import {
   isTerminalStatus,
+  type Actor,
   type ClerkSessionStatus,
+  type Device,
   type SessionFacts,
 } from "../shared/sessionValidators.js";
+import type { ApplyResult } from "../shared/eventValidators.js";
 
 /** Clerk deleted the user; `at` is the event's timestamp when Clerk sent one. */
 export type UserDeletion = { at: number | null };
 
 export type SessionState = {
+  /** The winning event's facts; `device` and `actor` are the kept ones. */
   facts: SessionFacts;
+  /** `updated_at` of the event the kept device came from. */
+  deviceAt: number | null;
+  /** `updated_at` of the event the kept actor came from. */
+  actorAt: number | null;
   userDeletion: UserDeletion | null;
 };
 
@@ -29,6 +43,12 @@ export type SessionState = {
 export type EffectiveState = {
   status: ClerkSessionStatus;
   endedAt: number | null;
+};
+
+/** New knowledge about a session: one event's facts, or its user's deletion. */
+export type Incoming = {
+  facts?: SessionFacts;
+  userDeletion?: UserDeletion | null;
 };
 
 /**
@@ -50,18 +70,31 @@ function compareNumbers(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
 /** A text form independent of key order, the last tie-break between two events. */
 function canonical(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   const entries = Object.entries(value as Record<string, unknown>)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`);
   return `{${entries.join(",")}}`;
 }
 
+/** The facts that decide the winning event: all but device and actor. */
+function core(facts: SessionFacts): Omit<SessionFacts, "device" | "actor"> {
+  const { device, actor, ...rest } = facts;
+  void device;
+  void actor;
+  return rest;
+}
+
 /**
  * Compares two events about the same session: positive when `a` wins, negative
- * when `b` wins, 0 when they carry the same facts.
+ * when `b` wins, 0 when they carry the same facts (device and actor aside,
+ * which are kept on their own).
  */
 export function compareFacts(a: SessionFacts, b: SessionFacts): number {
   const keys: ((f: SessionFacts) => number)[] = [
@@ -75,9 +108,7 @@ export function compareFacts(a: SessionFacts, b: SessionFacts): number {
     const order = compareNumbers(key(a), key(b));
     if (order !== 0) return order;
   }
-  const textA = canonical(a);
-  const textB = canonical(b);
-  return textA === textB ? 0 : textA < textB ? -1 : 1;
+  return compareText(canonical(core(a)), canonical(core(b)));
 }
 
 /** Two deletions of the same user merge into the earliest known time. */
@@ -92,6 +123,18 @@ export function mergeUserDeletion(
   return { at: Math.min(stored.at, incoming.at) };
 }
 
+type Kept<T> = { value: T | null; at: number | null };
+
+/** The value of the latest event that carries one; content breaks a tie. */
+function keepLatest<T>(stored: Kept<T>, incoming: Kept<T>): Kept<T> {
+  if (incoming.value === null || incoming.at === null) return stored;
+  if (stored.value === null || stored.at === null) return incoming;
+  const order =
+    compareNumbers(incoming.at, stored.at) ||
+    compareText(canonical(incoming.value), canonical(stored.value));
+  return order > 0 ? incoming : stored;
+}
+
 /**
  * A terminal session's status ignores user deletion, so its record of one is
  * dropped: equal states then have equal documents, and nothing is rewritten
@@ -99,37 +142,73 @@ export function mergeUserDeletion(
  */
 function normalized(state: SessionState): SessionState {
   return isTerminalStatus(state.facts.status)
-    ? { facts: state.facts, userDeletion: null }
+    ? { ...state, userDeletion: null }
     : state;
 }
 
-/** Folds one more piece of knowledge into a session's state. */
+/** The state a session's first event gives it. */
+function initialState(
+  facts: SessionFacts,
+  userDeletion: UserDeletion | null,
+): SessionState {
+  return normalized({
+    facts,
+    deviceAt: facts.device === null ? null : facts.updatedAt,
+    actorAt: facts.actor === null ? null : facts.updatedAt,
+    userDeletion,
+  });
+}
+
+/**
+ * Folds one more piece of knowledge into a session's state, and says what it
+ * did: `applied` (the state changed), `duplicate` (the event equals what is
+ * stored), `stale` (it loses) or `ignored` (it names another owner).
+ */
 export function mergeSessionState(
   stored: SessionState | null,
-  incoming: { facts?: SessionFacts; userDeletion?: UserDeletion | null },
-): { state: SessionState; changed: boolean } {
+  incoming: Incoming,
+): { state: SessionState; changed: boolean; result: ApplyResult } {
   const incomingFacts = incoming.facts;
   if (stored === null) {
     if (incomingFacts === undefined) {
       throw new Error("A new session needs the facts of a session event");
     }
-    const state = {
-      facts: incomingFacts,
-      userDeletion: incoming.userDeletion ?? null,
-    };
-    return { state: normalized(state), changed: true };
+    const state = initialState(incomingFacts, incoming.userDeletion ?? null);
+    return { state, changed: true, result: "applied" };
   }
-  const factsWin =
+  if (
     incomingFacts !== undefined &&
-    compareFacts(incomingFacts, stored.facts) > 0;
+    incomingFacts.userId !== stored.facts.userId
+  ) {
+    return { state: stored, changed: false, result: "ignored" };
+  }
+  const order =
+    incomingFacts === undefined ? -1 : compareFacts(incomingFacts, stored.facts);
+  const winner = order > 0 && incomingFacts ? incomingFacts : stored.facts;
+  const device = keepLatest<Device>(
+    { value: stored.facts.device, at: stored.deviceAt },
+    { value: incomingFacts?.device ?? null, at: incomingFacts?.updatedAt ?? null },
+  );
+  const actor = keepLatest<Actor>(
+    { value: stored.facts.actor, at: stored.actorAt },
+    { value: incomingFacts?.actor ?? null, at: incomingFacts?.updatedAt ?? null },
+  );
   const state = normalized({
-    facts: factsWin ? incomingFacts : stored.facts,
+    facts: { ...winner, device: device.value, actor: actor.value },
+    deviceAt: device.at,
+    actorAt: actor.at,
     userDeletion: mergeUserDeletion(
       stored.userDeletion,
       incoming.userDeletion ?? null,
     ),
   });
-  return { state, changed: canonical(state) !== canonical(stored) };
+  const changed = canonical(state) !== canonical(stored);
+  const result: ApplyResult = changed
+    ? "applied"
+    : order === 0 || incomingFacts === undefined
+      ? "duplicate"
+      : "stale";
+  return { state, changed, result };
 }
 
 /**
@@ -145,4 +224,33 @@ export function effectiveState(state: SessionState): EffectiveState {
     return { status: "removed", endedAt: userDeletion.at };
   }
   return { status: facts.status, endedAt: null };
+}
+
+/**
+ * The status a stored session reads at `now`. Clerk sends no webhook when a
+ * session expires or is abandoned, so a live session whose `expireAt` (or
+ * `abandonAt`) has passed reads `expired` (or `abandoned`), ended then; the
+ * earlier of the two when both have passed.
+ */
+export function statusAt(
+  stored: EffectiveState & {
+    expireAt: number | null;
+    abandonAt: number | null;
+  },
+  now: number,
+): EffectiveState {
+  if (isTerminalStatus(stored.status)) {
+    return { status: stored.status, endedAt: stored.endedAt };
+  }
+  const passed = [
+    { status: "expired" as const, at: stored.expireAt },
+    { status: "abandoned" as const, at: stored.abandonAt },
+  ].filter(
+    (end): end is { status: "expired" | "abandoned"; at: number } =>
+      end.at !== null && end.at <= now,
+  );
+  const first = passed.sort((a, b) => a.at - b.at)[0];
+  return first === undefined
+    ? { status: stored.status, endedAt: stored.endedAt }
+    : { status: first.status, endedAt: first.at };
 }

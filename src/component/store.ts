@@ -6,9 +6,12 @@
 import {
   effectiveState,
   mergeSessionState,
+  statusAt,
+  type Incoming,
   type SessionState,
   type UserDeletion,
 } from "./sessionState.js";
+import type { ApplyResult } from "../shared/eventValidators.js";
 import type {
   SessionFacts,
   StoredSession,
@@ -51,7 +54,14 @@ export function stateOf(doc: Doc<"sessions">): SessionState {
     device: doc.device,
     actor: doc.actor,
   };
-  return { facts, userDeletion: doc.userDeletion };
+  return {
+    facts,
+    // Documents written before these fields existed: the device came with
+    // the stored event.
+    deviceAt: doc.deviceAt ?? (doc.device === null ? null : doc.updatedAt),
+    actorAt: doc.actorAt ?? (doc.actor === null ? null : doc.updatedAt),
+    userDeletion: doc.userDeletion,
+  };
 }
 
 /** A session before and after a change; `before` is null for a new session. */
@@ -61,19 +71,20 @@ export type StoredChange = {
 };
 
 /**
- * Merges new knowledge into a session and writes it when anything changed.
- * Returns the change, or null when the store is unchanged.
+ * Merges new knowledge into a session and writes it when anything changed:
+ * at most one write, none when nothing changed. Returns how the knowledge was
+ * classified, and the change (null when the store is unchanged).
  */
 export async function saveSessionState(
   db: DatabaseWriter,
   existing: Doc<"sessions"> | null,
-  incoming: { facts?: SessionFacts; userDeletion?: UserDeletion | null },
-): Promise<StoredChange | null> {
-  const { state, changed } = mergeSessionState(
+  incoming: Incoming,
+): Promise<{ result: ApplyResult; change: StoredChange | null }> {
+  const { state, changed, result } = mergeSessionState(
     existing && stateOf(existing),
     incoming,
   );
-  if (!changed) return null;
+  if (!changed) return { result, change: null };
   const { status: reportedStatus, ...facts } = state.facts;
   const { status, endedAt } = effectiveState(state);
   const fields = {
@@ -82,6 +93,8 @@ export async function saveSessionState(
     status,
     endedAt,
     userDeletion: state.userDeletion,
+    deviceAt: state.deviceAt,
+    actorAt: state.actorAt,
   };
   if (existing === null) {
     await db.insert("sessions", fields);
@@ -89,14 +102,25 @@ export async function saveSessionState(
     await db.replace(existing._id, fields);
   }
   return {
-    before: existing && toStoredSession(existing),
-    after: toStoredSession(fields),
+    result,
+    change: {
+      before: existing && toStoredSession(existing),
+      after: toStoredSession(fields),
+    },
   };
 }
 
 type SessionFields = Omit<Doc<"sessions">, "_id" | "_creationTime">;
 
-/** The public view of a stored session. */
+/**
+ * A stored session as it reads at `now`: a live session whose `expireAt` or
+ * `abandonAt` has passed reads `expired` or `abandoned`.
+ */
+export function readSession(doc: SessionFields, now: number): StoredSession {
+  return { ...toStoredSession(doc), ...statusAt(doc, now) };
+}
+
+/** The stored record of a session, as `onEvent` receives it. */
 export function toStoredSession(doc: SessionFields): StoredSession {
   return {
     sessionId: doc.sessionId,

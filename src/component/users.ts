@@ -29,7 +29,7 @@ export async function markSessionsOfDeletedUserPage(
     .paginate({ numItems: DELETION_BATCH_SIZE, cursor });
   let changed = false;
   for (const doc of page.page) {
-    const change = await saveSessionState(ctx.db, doc, { userDeletion });
+    const { change } = await saveSessionState(ctx.db, doc, { userDeletion });
     changed =
       (await reportChange(ctx, onEvent, "user.deleted", change)) || changed;
   }
@@ -41,6 +41,15 @@ export async function markSessionsOfDeletedUserPage(
     });
   }
   return changed;
+}
+
+/** Marks the first page of a deleted user's sessions; later pages are scheduled. */
+export async function startRemovingSessionsOfUser(
+  ctx: MutationCtx,
+  userId: string,
+  onEvent: string | undefined,
+): Promise<void> {
+  await markSessionsOfDeletedUserPage(ctx, userId, null, onEvent);
 }
 
 export const markSessionsOfDeletedUser = internalMutation({

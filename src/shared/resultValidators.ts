@@ -41,7 +41,6 @@ export type SessionStatusResult = Infer<typeof vSessionStatusResult>;
 export const vPruneResult = v.object({
   sessions: v.number(),
   deletedUsers: v.number(),
-  messages: v.number(),
   continues: v.boolean(),
 });
 export type PruneResult = Infer<typeof vPruneResult>;

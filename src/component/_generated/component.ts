@@ -19,7 +19,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
     apply: FunctionReference<
       "mutation",
       "internal",
-      { event: { kind: "session"; session: { abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }; type: "session.created" | "session.pending" | "session.ended" | "session.removed" | "session.revoked" } | { deletedAt: number | null; kind: "user.deleted"; userId: string }; onEvent?: string; svixId: string },
+      { event: { kind: "session"; session: { abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }; type: "session.created" | "session.pending" | "session.ended" | "session.removed" | "session.revoked" } | { deletedAt: number | null; kind: "user.deleted"; userId: string }; onEvent?: string },
       { result: "applied" | "stale" | "duplicate" | "ignored" },
       Name
     >;
@@ -28,8 +28,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
     prune: FunctionReference<
       "mutation",
       "internal",
-      { messageRetentionMs?: number; sessionRetentionMs?: number },
-      { continues: boolean; deletedUsers: number; messages: number; sessions: number },
+      { sessionRetentionMs?: number },
+      { continues: boolean; deletedUsers: number; sessions: number },
       Name
     >;
   };
@@ -55,6 +55,41 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       "internal",
       { onEvent?: string; sessions: Array<{ abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }> },
       { applied: number; stale: number },
+      Name
+    >;
+    latestWalk: FunctionReference<
+      "query",
+      "internal",
+      {},
+      { applied: number; failure: { at: number; attempts: number; code: string; message: string; offset: number; status: number | null } | null; fetched: number; finishedAt: number | null; offset: number; pageSize: number; skipped: number; stale: number; startedAt: number; state: "running" | "done" | "failed" | "superseded"; totalCount: number | null; updatedAt: number; users: number; walkId: string } | null,
+      Name
+    >;
+    recordFailure: FunctionReference<
+      "mutation",
+      "internal",
+      { code: string; message: string; next?: string; offset: number; retryInMs: number | null; status: number | null; walkId: string },
+      "running" | "done" | "failed" | "superseded" | null,
+      Name
+    >;
+    recordPage: FunctionReference<
+      "mutation",
+      "internal",
+      { counts: { applied: number; fetched: number; skipped: number; stale: number }; done: boolean; next?: string; nextOffset: number; offset: number; pageIds: Array<string>; totalCount: number; users: number; walkId: string },
+      boolean,
+      Name
+    >;
+    startWalk: FunctionReference<
+      "mutation",
+      "internal",
+      { offset: number; pageSize: number },
+      string,
+      Name
+    >;
+    walkStep: FunctionReference<
+      "query",
+      "internal",
+      { walkId: string },
+      null | { attempts: number; offset: number; pageSize: number; previousPageIds: Array<string>; state: "running" | "done" | "failed" | "superseded" },
       Name
     >;
   };
