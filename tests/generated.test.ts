@@ -1,12 +1,20 @@
+// @vitest-environment node
 /**
  * `_generated/` is committed (no deployment is reachable to run
- * `npx convex codegen`), so these tests keep it in step with the code.
+ * `npx convex codegen`), so these tests keep it in step with the code and
+ * with what the installed convex's own codegen templates write.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, expectTypeOf, test } from "vitest";
 import { components } from "../convex/_generated/api.js";
 import benchApiSource from "../bench/app/_generated/api.ts?raw";
 import appApiSource from "../convex/_generated/api.ts?raw";
 import { renderComponentApi } from "../scripts/componentApi.js";
+import {
+  convexVersion,
+  GENERATED_DIRS,
+  renderGenerated,
+} from "../scripts/convexCodegen.js";
 import componentApiSource from "../src/component/_generated/component.ts?raw";
 import componentApiModuleSource from "../src/component/_generated/api.ts?raw";
 import type { ComponentApi } from "../src/component/_generated/component.js";
@@ -79,7 +87,57 @@ describe("example app _generated", () => {
   });
 });
 
+const committed = (dir: string, file: string) =>
+  readFileSync(
+    new URL(`../${dir}/_generated/${file}`, import.meta.url),
+    "utf8",
+  );
+
+describe(`_generated/ is what convex ${convexVersion}'s codegen writes`, () => {
+  const files = GENERATED_DIRS.flatMap((app) =>
+    ["server.ts", "dataModel.ts", "api.ts"].map((file) => ({
+      path: `${app.dir}/_generated/${file}`,
+      app,
+      file,
+    })),
+  );
+  test.each(files)("$path", async ({ app, file }) => {
+    const rendered = await renderGenerated(app);
+    expect(
+      committed(app.dir, file),
+      "run `npm run codegen` to regenerate",
+    ).toBe(rendered[file]);
+  });
+
+  test("server.ts exports the typed env", () => {
+    for (const app of GENERATED_DIRS) {
+      const server = committed(app.dir, "server.ts");
+      expect(server).toContain("type Env = {");
+      expect(server).toContain("export const env: Env =");
+    }
+  });
+});
+
 describe("the drift check can fail", () => {
+  test("a server.ts without the env export differs from convex's", async () => {
+    const [app] = GENERATED_DIRS;
+    const rendered = await renderGenerated(app!);
+    const withoutEnv = rendered["server.ts"]!.replace(
+      /\nexport const env: Env = [\s\S]*?\.process\.env;\n/,
+      "\n",
+    );
+    expect(withoutEnv).not.toBe(rendered["server.ts"]);
+  });
+
+  test("a module missing from api.ts differs from convex's", async () => {
+    const [app] = GENERATED_DIRS;
+    const rendered = (await renderGenerated(app!))["api.ts"]!;
+    expect(rendered).toContain("sessions: typeof sessions;");
+    expect(rendered.replace("  sessions: typeof sessions;\n", "")).not.toBe(
+      committed(app!.dir, "api.ts"),
+    );
+  });
+
   test("a changed validator renders differently", () => {
     const loaded = import.meta.glob<Record<string, unknown>>(
       "../src/component/sessions.ts",

@@ -1,9 +1,10 @@
 /* eslint-disable */
 /**
- * Generated `api` utility for the benchmark app.
+ * Generated `api` utility.
  *
- * Kept by hand in the shape `npx convex codegen` writes; the module list is
- * checked against the folder by tests/generated.test.ts.
+ * THIS CODE IS AUTOMATICALLY GENERATED.
+ *
+ * To regenerate, run `npx convex dev`.
  * @module
  */
 
@@ -28,11 +29,27 @@ const fullApi: ApiFromModules<{
   sessions: typeof sessions;
 }> = anyApi as any;
 
+/**
+ * A utility for referencing Convex functions in your app's public API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = api.myModule.myFunction;
+ * ```
+ */
 export const api: FilterApi<
   typeof fullApi,
   FunctionReference<any, "public">
 > = anyApi as any;
 
+/**
+ * A utility for referencing Convex functions in your app's internal API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = internal.myModule.myFunction;
+ * ```
+ */
 export const internal: FilterApi<
   typeof fullApi,
   FunctionReference<any, "internal">
