@@ -28,6 +28,25 @@ export type ClerkSessionFields = {
   actor?: { sub: string } | null;
 };
 
+/**
+ * Below this a Clerk time is in seconds: 10^11 seconds is the year 5138,
+ * 10^11 milliseconds is March 1973, before Clerk existed.
+ */
+const SECONDS_BELOW = 1e11;
+
+/**
+ * A Clerk time in milliseconds. Clerk publishes times in both units (session
+ * fields in ms, some envelope `timestamp`s in seconds), so every time field
+ * from a webhook or the Backend API goes through here.
+ */
+export function toMillis(time: number): number {
+  return time < SECONDS_BELOW ? time * 1000 : time;
+}
+
+function optionalMillis(time: number | null | undefined): number | null {
+  return time === null || time === undefined ? null : toMillis(time);
+}
+
 export function isClerkSessionStatus(
   status: string,
 ): status is ClerkSessionStatus {
@@ -44,11 +63,13 @@ export function toSessionFacts(
     userId: session.userId,
     clientId: session.clientId ?? null,
     status,
-    createdAt: session.createdAt ?? null,
-    updatedAt: session.updatedAt,
-    lastActiveAt: session.lastActiveAt ?? null,
-    expireAt: session.expireAt ?? null,
-    abandonAt: session.abandonAt ?? null,
+    createdAt: optionalMillis(session.createdAt),
+    updatedAt: toMillis(session.updatedAt),
+    lastActiveAt: optionalMillis(session.lastActiveAt),
+    expireAt: optionalMillis(session.expireAt),
+    abandonAt: optionalMillis(session.abandonAt),
+    // No activity in the event (end events carry `latest_activity: null`):
+    // the component keeps the device it recorded earlier.
     device: activity
       ? {
           deviceType: activity.deviceType ?? null,
@@ -57,6 +78,9 @@ export function toSessionFacts(
           isMobile: activity.isMobile ?? null,
         }
       : null,
-    actor: session.actor ? { sub: session.actor.sub } : null,
+    actor:
+      typeof session.actor?.sub === "string"
+        ? { sub: session.actor.sub }
+        : null,
   };
 }

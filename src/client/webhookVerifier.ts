@@ -2,7 +2,8 @@
  * Svix signature verification for Clerk webhooks. Knows nothing of storage:
  * it turns a Request into the verified raw body, or says precisely why not.
  */
-import { Webhook } from "svix";
+// svix's verifier alone: its package root also loads the whole REST client.
+import { Webhook } from "svix/dist/webhook.js";
 
 export const SVIX_ID_HEADER = "svix-id";
 export const SVIX_TIMESTAMP_HEADER = "svix-timestamp";
@@ -15,6 +16,12 @@ const REQUIRED_HEADERS = [
 
 /** Clerk payloads are a few KiB; anything this large is not one of them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Svix sends one signature per active secret of the endpoint; more than a
+ * handful is an attempt to make each request cost many HMACs.
+ */
+export const MAX_SIGNATURES = 16;
 
 /** Env vars read for the signing secret, Clerk's name first. */
 export const SECRET_ENV_VARS = [
@@ -29,18 +36,80 @@ export type VerificationFailure = {
   error: string;
 };
 
+/** Svix issues 24-byte keys; a shorter one is not a real signing secret. */
+export const MIN_SECRET_BYTES = 24;
+const SECRET_PREFIX = "whsec_";
+/** Standard base64, padded to a multiple of 4, as Svix prints its secrets. */
+const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /**
- * Secrets from an explicit option or from env, read at call time. Several may
- * be given, separated by spaces or commas, while a secret is rotated.
+ * Between two secrets of a rotation list: a comma (spaces around it allowed)
+ * or spaces alone. So `a,,b`, `a, ,b` and a leading or trailing comma leave
+ * an empty entry, which is an error, never skipped.
  */
-export function readSecrets(explicit?: string): string[] {
-  const raw =
-    explicit ??
-    SECRET_ENV_VARS.map((name) => process.env[name]).find(
-      (value) => value !== undefined && value.trim() !== "",
-    ) ??
-    "";
-  return raw.split(/[\s,]+/).filter((secret) => secret !== "");
+const SECRET_SEPARATOR = /\s*,\s*|\s+/;
+
+/** Where the secrets were read from, as the error message names it. */
+export type SecretSource =
+  (typeof SECRET_ENV_VARS)[number] | "webhookSecret option";
+
+export type SecretConfig =
+  | { ok: true; source: SecretSource; secrets: string[] }
+  | { ok: false; error: string };
+
+/** What is wrong with one configured secret, without ever quoting it. */
+function secretProblem(secret: string): string | null {
+  if (secret === "") {
+    return "is empty (a comma doubled, or one at either end)";
+  }
+  if (!secret.startsWith(SECRET_PREFIX)) {
+    return `does not start with ${SECRET_PREFIX}`;
+  }
+  const key = secret.slice(SECRET_PREFIX.length);
+  if (!BASE64.test(key)) {
+    return `is not ${SECRET_PREFIX} followed by base64`;
+  }
+  const bytes = (key.length / 4) * 3 - (key.match(/=+$/)?.[0].length ?? 0);
+  if (bytes < MIN_SECRET_BYTES) {
+    return `has a key of ${bytes} bytes; Svix issues at least ${MIN_SECRET_BYTES}`;
+  }
+  return null;
+}
+
+/**
+ * The signing secrets, from the `webhookSecret` option or else from env (an
+ * env var set to only spaces counts as unset), read at call time. Several
+ * may be given while a secret is rotated. Every entry must be a well-formed
+ * Svix secret: one bad entry fails the whole configuration, so no request
+ * is ever verified with a weak or mistyped key.
+ */
+export function readSecrets(explicit?: string): SecretConfig {
+  const fromEnv = SECRET_ENV_VARS.find(
+    (name) => (process.env[name] ?? "").trim() !== "",
+  );
+  const source: SecretSource | undefined =
+    explicit !== undefined ? "webhookSecret option" : fromEnv;
+  if (source === undefined) {
+    return {
+      ok: false,
+      error: `No webhook signing secret configured: set ${SECRET_ENV_VARS[0]} (npx convex env set ${SECRET_ENV_VARS[0]} whsec_...)`,
+    };
+  }
+  const raw = (explicit ?? process.env[source] ?? "").trim();
+  const secrets = raw.split(SECRET_SEPARATOR);
+  for (const [index, secret] of secrets.entries()) {
+    const problem = secretProblem(secret);
+    if (problem === null) continue;
+    const which =
+      secrets.length === 1
+        ? "the secret"
+        : `secret ${index + 1} of ${secrets.length}`;
+    return {
+      ok: false,
+      error: `The webhook signing secret in ${source} is not valid: ${which} ${problem}. Expected ${SECRET_PREFIX} followed by base64 of at least ${MIN_SECRET_BYTES} bytes, as Clerk's dashboard shows it; several are separated by a comma or spaces.`,
+    };
+  }
+  return { ok: true, source, secrets };
 }
 
 function headersProblem(headers: Headers): string | null {
@@ -51,6 +120,12 @@ function headersProblem(headers: Headers): string | null {
   }
   if ((headers.get(SVIX_ID_HEADER) ?? "").length > 256) {
     return `${SVIX_ID_HEADER} is too long`;
+  }
+  const signatures = (headers.get(SVIX_SIGNATURE_HEADER) ?? "")
+    .split(" ")
+    .filter((entry) => entry !== "");
+  if (signatures.length > MAX_SIGNATURES) {
+    return `${SVIX_SIGNATURE_HEADER} has more than ${MAX_SIGNATURES} entries`;
   }
   if (!/(^|\s)v1,\S+/.test(headers.get(SVIX_SIGNATURE_HEADER) ?? "")) {
     return `${SVIX_SIGNATURE_HEADER} has no v1 signature`;
@@ -94,14 +169,6 @@ async function readBody(
   return body;
 }
 
-function webhooksFor(secrets: string[]): Webhook[] | null {
-  try {
-    return secrets.map((secret) => new Webhook(secret));
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Verifies a Clerk webhook request with svix: any configured secret and any
  * `v1,` signature in the header may match, within svix's 5 minute tolerance.
@@ -110,20 +177,9 @@ export async function verifyWebhook(
   request: Request,
   options: { webhookSecret?: string } = {},
 ): Promise<VerifiedWebhook | VerificationFailure> {
-  const secrets = readSecrets(options.webhookSecret);
-  if (secrets.length === 0) {
-    return {
-      status: 500,
-      error: `No webhook signing secret configured: set ${SECRET_ENV_VARS[0]} (npx convex env set ${SECRET_ENV_VARS[0]} whsec_...)`,
-    };
-  }
-  const webhooks = webhooksFor(secrets);
-  if (webhooks === null) {
-    return {
-      status: 500,
-      error: `The webhook signing secret (${SECRET_ENV_VARS.join(" or ")}) is not valid: expected whsec_ followed by base64, as Clerk's dashboard shows it`,
-    };
-  }
+  const config = readSecrets(options.webhookSecret);
+  if (!config.ok) return { status: 500, error: config.error };
+  const webhooks = config.secrets.map((secret) => new Webhook(secret));
   const problem = headersProblem(request.headers);
   if (problem !== null) return { status: 400, error: problem };
   const bytes = await readBody(request, MAX_BODY_BYTES);
