@@ -1,9 +1,13 @@
 /**
- * A table of hostile or broken requests. Each must be refused with its
- * status class, leave the store exactly as it was, never answer 5xx (only a
- * missing secret may), and never echo the secret or the body.
+ * A table of hostile or broken requests at our boundary: our header checks,
+ * size limits, JSON and field validation, secret configuration. Each must be
+ * answered with its status class, leave the store exactly as it was, never
+ * answer 5xx (only a missing or malformed secret may), and never echo the
+ * secret or the body. Svix's own verification is svix's to test: a few
+ * cases only show it is wired in.
  */
 import { beforeAll, describe, expect, test, vi } from "vitest";
+import type { SessionEventType } from "../src/shared/eventValidators.js";
 import {
   clerkSessionEvent,
   clerkUserDeletedEvent,
@@ -24,16 +28,13 @@ import {
 /** A string placed in bodies so a response that echoes them is caught. */
 const MARKER = "MARKER_q7Zx";
 
-/** Only a deployment with no signing secret set may answer 5xx. */
+/** Only a deployment whose signing secret is missing or malformed may answer 5xx. */
 type Case = { name: string; request: () => RequestInit } & (
-  | { expect: "2xx" | "4xx"; withoutSecret?: never }
-  | { expect: "5xx"; withoutSecret: true }
+  | { expect: "2xx" | "4xx"; configuredSecret?: never }
+  | { expect: "5xx"; configuredSecret: string }
 );
 
-const sessionEvent = (
-  type:
-    "session.created" | "session.ended" | "session.removed" | "session.revoked",
-) =>
+const sessionEvent = (type: SessionEventType) =>
   clerkSessionEvent(type, {
     sessionId: `sess_${MARKER}`,
     userId: `user_${MARKER}`,
@@ -61,15 +62,6 @@ const minutes = (n: number) => new Date(Date.now() + n * 60_000);
 const cases: Case[] = [
   // Signatures
   {
-    name: "forged signature",
-    expect: "4xx",
-    request: () =>
-      withHeaders(
-        good(),
-        (h) => (h["svix-signature"] = "v1,Zm9yZ2VkIHNpZ25hdHVyZQ=="),
-      ),
-  },
-  {
     name: "signed with an unconfigured secret",
     expect: "4xx",
     request: () =>
@@ -82,37 +74,6 @@ const cases: Case[] = [
       ...good(),
       body: String(good().body).replace("active", "revoked"),
     }),
-  },
-  {
-    name: "svix-id tampered after signing",
-    expect: "4xx",
-    request: () => withHeaders(good(), (h) => (h["svix-id"] = "msg_tampered")),
-  },
-  {
-    name: "timestamp moved by one second",
-    expect: "4xx",
-    request: () =>
-      withHeaders(
-        good(),
-        (h) => (h["svix-timestamp"] = String(Number(h["svix-timestamp"]) + 1)),
-      ),
-  },
-  {
-    name: "signature of another body",
-    expect: "4xx",
-    request: () =>
-      withHeaders(
-        good(),
-        (h) =>
-          (h["svix-signature"] = String(
-            (
-              signed(sessionEvent("session.revoked")).headers as Record<
-                string,
-                string
-              >
-            )["svix-signature"],
-          )),
-      ),
   },
   {
     name: "v2 signature only",
@@ -156,6 +117,19 @@ const cases: Case[] = [
       ),
   },
   {
+    name: "seventeen v1 entries, the last one valid",
+    expect: "4xx",
+    request: () =>
+      withHeaders(
+        good(),
+        (h) =>
+          (h["svix-signature"] = [
+            ...Array.from({ length: 16 }, (_, i) => `v1,${btoa(`wrong ${i}`)}`),
+            h["svix-signature"],
+          ].join(" ")),
+      ),
+  },
+  {
     name: "fifty wrong v1 entries",
     expect: "4xx",
     request: () =>
@@ -179,42 +153,12 @@ const cases: Case[] = [
             `v2,${(h["svix-signature"] ?? "").slice(3)} v2,${(h["svix-signature"] ?? "").slice(3)}`),
       ),
   },
-  {
-    name: "signature with control characters",
-    expect: "4xx",
-    request: () =>
-      withHeaders(good(), (h) => (h["svix-signature"] = "v1,\u0001\u0002")),
-  },
   // Timestamps
   {
     name: "signed 6 minutes ago",
     expect: "4xx",
     request: () =>
       signed(sessionEvent("session.created"), { signedAt: minutes(-6) }),
-  },
-  {
-    name: "signed 6 minutes in the future",
-    expect: "4xx",
-    request: () =>
-      signed(sessionEvent("session.created"), { signedAt: minutes(6) }),
-  },
-  {
-    name: "signed a day ago",
-    expect: "4xx",
-    request: () =>
-      signed(sessionEvent("session.created"), { signedAt: minutes(-1440) }),
-  },
-  {
-    name: "signed a year ahead",
-    expect: "4xx",
-    request: () =>
-      signed(sessionEvent("session.created"), { signedAt: minutes(525_600) }),
-  },
-  {
-    name: "timestamp 0",
-    expect: "4xx",
-    request: () =>
-      signed(sessionEvent("session.created"), { signedAt: new Date(0) }),
   },
   {
     name: "negative timestamp",
@@ -338,17 +282,6 @@ const cases: Case[] = [
       body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
     }),
   },
-  {
-    name: "unicode body tampered after signing",
-    expect: "4xx",
-    request: () => {
-      const init = signed({
-        ...sessionEvent("session.created"),
-        note: "ünï😀",
-      });
-      return { ...init, body: String(init.body).replace("ünï", "uni") };
-    },
-  },
   // Prototype keys
   {
     name: "__proto__ standing in for user_id",
@@ -402,17 +335,6 @@ const cases: Case[] = [
         (h) => (h["content-length"] = String(2 * 1024 * 1024)),
       ),
   },
-  {
-    name: "body just under 1 MiB, badly signed",
-    expect: "4xx",
-    request: () => {
-      const init = signed({
-        ...sessionEvent("session.created"),
-        pad: "x".repeat(1024 * 1024 - 2_000),
-      });
-      return { ...init, body: String(init.body).replace("active", "ACTIVE") };
-    },
-  },
   // Ids
   {
     name: "session id of 300 characters",
@@ -436,6 +358,7 @@ const cases: Case[] = [
 // wrong type, or empty.
 for (const type of [
   "session.created",
+  "session.pending",
   "session.ended",
   "session.removed",
   "session.revoked",
@@ -520,12 +443,30 @@ cases.push({
     ),
 });
 
-cases.push({
-  name: "a good delivery while no signing secret is configured",
-  expect: "5xx",
-  request: good,
-  withoutSecret: true,
-});
+// Secret configurations that must never verify anything, not even a
+// delivery signed with the weak key itself.
+const weakKey = "whsec_";
+for (const [name, configuredSecret, signedWith] of [
+  ["no signing secret configured", "", TEST_SECRET],
+  ["a secret with an empty key", weakKey, weakKey],
+  ["a secret with a 1-byte key", `whsec_${btoa("k")}`, `whsec_${btoa("k")}`],
+  ["a secret without whsec_", btoa("k".repeat(32)), btoa("k".repeat(32))],
+  [
+    "a rotation list with an empty entry",
+    `${TEST_SECRET},,${OTHER_SECRET}`,
+    TEST_SECRET,
+  ],
+  ["a rotation list with a trailing comma", `${TEST_SECRET},`, TEST_SECRET],
+  ["a rotation list with a weak entry", `${TEST_SECRET} ${weakKey}`, weakKey],
+] as const) {
+  cases.push({
+    name: `a delivery while ${name}`,
+    expect: "5xx",
+    configuredSecret,
+    request: () =>
+      signed(sessionEvent("session.created"), { secret: signedWith }),
+  });
+}
 
 let t: ExampleApp;
 beforeAll(async () => {
@@ -540,8 +481,8 @@ beforeAll(async () => {
   return () => vi.unstubAllEnvs();
 });
 
-async function postWithoutSecret(init: RequestInit) {
-  vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", "");
+async function postWithSecret(configured: string, init: RequestInit) {
+  vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", configured);
   try {
     return await post(t, init);
   } finally {
@@ -558,13 +499,15 @@ describe(`adversarial corpus: ${cases.length} requests`, () => {
   test.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const before = await componentTables(t);
     const init = c.request();
-    const answer = c.withoutSecret
-      ? await postWithoutSecret(init)
-      : await post(t, init);
+    const answer =
+      c.configuredSecret === undefined
+        ? await post(t, init)
+        : await postWithSecret(c.configuredSecret, init);
     const statusClass = `${Math.floor(answer.status / 100)}xx`;
     expect(statusClass).toBe(c.expect);
     if (c.expect === "2xx") expect(answer.body).toEqual({ result: "ignored" });
     expect(answer.text).not.toContain(TEST_SECRET);
+    expect(answer.text).not.toContain(TEST_SECRET.slice("whsec_".length));
     expect(answer.text).not.toContain(MARKER);
     expect(answer.text).not.toContain("user_evil");
     expect(await componentTables(t)).toEqual(before);

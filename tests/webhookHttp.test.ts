@@ -1,6 +1,8 @@
 /**
  * Every row of the HTTP contract in DESIGN.md, over convex-test's HTTP router,
- * with deliveries signed by svix's own `Webhook.sign`.
+ * with deliveries signed by svix's own `Webhook.sign`. Svix's verification
+ * itself is svix's to test: a few cases here only show it is wired in.
+ * Secret configuration: webhookSecrets.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import {
@@ -21,6 +23,7 @@ import {
   signedDelivery,
   type DeliveryOptions,
 } from "../fixtures/svixDelivery.js";
+import { MAX_SIGNATURES } from "../src/client/webhookVerifier.js";
 
 let t: ExampleApp;
 beforeEach(() => {
@@ -63,17 +66,16 @@ async function expectRefused(
 }
 
 describe("200 answers", () => {
-  test("valid signature, handled type, new svix-id -> applied, store changed", async () => {
+  test("valid signature, handled type, the event changes the record -> applied", async () => {
     const answer = await deliver(created());
     expect(answer).toMatchObject({ status: 200, body: { result: "applied" } });
-    const { sessions, appliedMessages } = await componentTables(t);
+    const { sessions } = await componentTables(t);
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({
       sessionId: "sess_A",
       userId: "user_1",
       status: "active",
     });
-    expect(appliedMessages).toHaveLength(1);
   });
 
   test("an older event than the stored one -> stale", async () => {
@@ -84,19 +86,10 @@ describe("200 answers", () => {
     expect(sessions[0]).toMatchObject({ updatedAt: BASE_TIME + 10 });
   });
 
-  test("svix-id seen before -> duplicate, store unchanged", async () => {
-    const first = signedDelivery(created());
-    await post(t, first.init);
+  test("the same event again, under a new svix-id -> duplicate, store unchanged", async () => {
+    await deliver(created());
     const before = await componentTables(t);
-    const again = signedDelivery(
-      clerkSessionEvent("session.ended", {
-        sessionId: "sess_A",
-        userId: "user_1",
-        updatedAt: BASE_TIME + 5,
-      }),
-      { svixId: first.svixId },
-    );
-    const answer = await post(t, again.init);
+    const answer = await deliver(created());
     expect(answer).toMatchObject({
       status: 200,
       body: { result: "duplicate" },
@@ -121,9 +114,10 @@ describe("200 answers", () => {
     }
   });
 
-  test("all five handled types are applied", async () => {
+  test("all six handled types are applied", async () => {
     expect((await deliver(created("sess_1"))).body.result).toBe("applied");
     for (const type of [
+      "session.pending",
       "session.ended",
       "session.removed",
       "session.revoked",
@@ -145,6 +139,7 @@ describe("200 answers", () => {
     );
     expect(statuses).toEqual({
       sess_1: "removed",
+      "sess_session.pending": "pending",
       "sess_session.ended": "ended",
       "sess_session.removed": "removed",
       "sess_session.revoked": "revoked",
@@ -196,13 +191,6 @@ describe("400: headers and signatures", () => {
     );
   });
 
-  test("svix-id changed after signing", async () => {
-    const { init } = signedDelivery(created(), {
-      headers: { "svix-id": "msg_other" },
-    });
-    await expectRefused(init, 400, /no signature matches/);
-  });
-
   test("timestamp more than 5 minutes old", async () => {
     const { init } = signedDelivery(created(), {
       signedAt: new Date(Date.now() - 6 * 60_000),
@@ -210,11 +198,34 @@ describe("400: headers and signatures", () => {
     await expectRefused(init, 400, /5 minute/);
   });
 
-  test("timestamp more than 5 minutes in the future", async () => {
-    const { init } = signedDelivery(created(), {
-      signedAt: new Date(Date.now() + 6 * 60_000),
+  test(`more than ${MAX_SIGNATURES} signature entries, even with a valid one`, async () => {
+    const { init } = signedDelivery(created());
+    const headers = init.headers as Record<string, string>;
+    const wrong = Array.from(
+      { length: MAX_SIGNATURES },
+      (_, i) => `v1,${btoa(`wrong ${i}`)}`,
+    );
+    const signature = [...wrong, headers["svix-signature"]].join(" ");
+    await expectRefused(
+      { ...init, headers: { ...headers, "svix-signature": signature } },
+      400,
+      /more than 16 entries/,
+    );
+  });
+
+  test(`${MAX_SIGNATURES} entries are accepted`, async () => {
+    const { init } = signedDelivery(created());
+    const headers = init.headers as Record<string, string>;
+    const wrong = Array.from(
+      { length: MAX_SIGNATURES - 1 },
+      (_, i) => `v1,${btoa(`wrong ${i}`)}`,
+    );
+    const signature = [...wrong, headers["svix-signature"]].join(" ");
+    const answer = await post(t, {
+      ...init,
+      headers: { ...headers, "svix-signature": signature },
     });
-    await expectRefused(init, 400, /5 minute/);
+    expect(answer.body.result).toBe("applied");
   });
 
   test("any v1 entry of the header may match", async () => {
@@ -303,11 +314,13 @@ describe("413 and 500", () => {
     expect((await componentTables(t)).sessions).toEqual([]);
   });
 
-  test("a secret that is not svix's format -> 500, not a crash", async () => {
+  test("a secret that is not svix's format -> 500 naming the env var, not a crash", async () => {
     vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_!!!not base64!!!");
     const answer = await post(t, signedDelivery(created()).init);
     expect(answer.status).toBe(500);
-    expect(answer.text).not.toContain("not base64");
+    expect(String(answer.body.error)).toContain("CLERK_WEBHOOK_SIGNING_SECRET");
+    expect(answer.text).not.toContain("!!!not base64!!!");
+    expect((await componentTables(t)).sessions).toEqual([]);
   });
 });
 
