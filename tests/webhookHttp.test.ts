@@ -87,9 +87,10 @@ describe("200 answers", () => {
   });
 
   test("the same event again, under a new svix-id -> duplicate, store unchanged", async () => {
-    await deliver(created());
+    const event = created();
+    await deliver(event);
     const before = await componentTables(t);
-    const answer = await deliver(created());
+    const answer = await deliver(event);
     expect(answer).toMatchObject({
       status: 200,
       body: { result: "duplicate" },
