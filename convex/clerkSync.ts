@@ -1,12 +1,17 @@
 import { v } from "convex/values";
+import { vSyncWalk } from "../src/client/index.js";
 import { internal } from "./_generated/api.js";
-import { internalAction } from "./_generated/server.js";
+import { internalAction, internalQuery } from "./_generated/server.js";
 import { clerkSessions } from "./sessions.js";
 
-/** Backfills every user's sessions from Clerk, one page of users per run. */
+/**
+ * Backfills every user's sessions from Clerk, one page of users per run;
+ * each run schedules the next, and retries a page Clerk was too busy for.
+ */
 export const syncAll = internalAction({
-  args: { offset: v.optional(v.number()) },
+  args: { walkId: v.optional(v.string()), offset: v.optional(v.number()) },
   returns: v.object({
+    walkId: v.string(),
     users: v.number(),
     applied: v.number(),
     nextOffset: v.union(v.number(), v.null()),
@@ -14,15 +19,25 @@ export const syncAll = internalAction({
   // Annotated: the handler refers to this function through `internal`.
   handler: async (
     ctx,
-    { offset },
-  ): Promise<{ users: number; applied: number; nextOffset: number | null }> => {
-    const { users, applied, nextOffset } = await clerkSessions.syncAllUsers(
-      ctx,
-      {
-        offset: offset ?? 0,
+    args,
+  ): Promise<{
+    walkId: string;
+    users: number;
+    applied: number;
+    nextOffset: number | null;
+  }> => {
+    const { walkId, users, applied, nextOffset } =
+      await clerkSessions.syncAllUsers(ctx, {
+        ...args,
         next: internal.clerkSync.syncAll,
-      },
-    );
-    return { users, applied, nextOffset };
+      });
+    return { walkId, users, applied, nextOffset };
   },
+});
+
+/** How the latest backfill went: `npx convex run clerkSync:status`. */
+export const status = internalQuery({
+  args: {},
+  returns: v.union(vSyncWalk, v.null()),
+  handler: async (ctx) => await clerkSessions.syncStatus(ctx),
 });

@@ -1,26 +1,43 @@
 /**
  * Reconciling the store with Clerk's Backend API. Clerk is read in full
- * before anything is written, so a failed call writes nothing.
+ * before anything is written, so a failed call writes nothing; a walk over
+ * every user keeps its cursor, totals and last failure in the component and
+ * carries the cursor from one scheduled step to the next.
  */
-import type {
-  FunctionReference,
-  GenericActionCtx,
-  GenericDataModel,
+import {
+  createFunctionHandle,
+  type FunctionReference,
+  type GenericActionCtx,
+  type GenericDataModel,
 } from "convex/server";
+import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type {
   SessionFacts,
   StoredSession,
 } from "../shared/sessionValidators.js";
+import type {
+  SyncCounts,
+  SyncWalk,
+  SyncWalkState,
+} from "../shared/syncValidators.js";
 import {
   CLERK_PAGE_SIZE,
+  RETRYABLE_CODES,
   clerkApi,
-  factsFromClerkSession,
+  repeatedPage,
+  sameIds,
+  type ClerkApi,
   type ClerkApiOptions,
 } from "./clerkBackend.js";
+import { isClerkApiError } from "./errors.js";
 
 /** Sessions per call of the component's `sync.applySessions`. */
 const APPLY_CHUNK = 100;
+/** Attempts at one page of a walk before it is recorded as failed. */
+export const WALK_MAX_ATTEMPTS = 3;
+/** Wait before retrying a page when Clerk named none: 10 s, then 40 s. */
+const WALK_BACKOFF_MS = 10_000;
 
 export type SyncCtx = Pick<
   GenericActionCtx<GenericDataModel>,
@@ -33,13 +50,11 @@ export type SyncDeps = {
   onEvent: () => Promise<string | undefined>;
 };
 
-/** Sessions Clerk returned, how many changed the store, how many did not, and how many had a status this package does not know. */
-export type SyncResult = {
-  fetched: number;
-  applied: number;
-  stale: number;
-  skipped: number;
-};
+/**
+ * Sessions Clerk returned, how many changed the store, how many did not, and
+ * how many were skipped: malformed, or with a status this package does not know.
+ */
+export type SyncResult = SyncCounts;
 
 async function applyAll(
   ctx: SyncCtx,
@@ -60,23 +75,24 @@ async function applyAll(
   return { applied, stale };
 }
 
-function toFacts(sessions: Parameters<typeof factsFromClerkSession>[0][]) {
-  const facts = sessions.map(factsFromClerkSession);
-  const known = facts.filter((f): f is SessionFacts => f !== null);
-  return { known, skipped: facts.length - known.length };
-}
-
-/** Reads all of one user's sessions from Clerk, then applies them. */
-async function syncOneUser(
+/** Reads every given user's sessions from Clerk, then applies them all. */
+async function syncUsers(
   ctx: SyncCtx,
   deps: SyncDeps,
-  api: ReturnType<typeof clerkApi>,
-  userId: string,
+  api: ClerkApi,
+  userIds: string[],
 ): Promise<SyncResult> {
-  const sessions = await api.userSessions(userId);
-  const { known, skipped } = toFacts(sessions);
-  const counts = await applyAll(ctx, deps, known);
-  return { fetched: sessions.length, ...counts, skipped };
+  const facts: SessionFacts[] = [];
+  let fetched = 0;
+  let skipped = 0;
+  for (const userId of userIds) {
+    const read = await api.userSessions(userId);
+    facts.push(...read.facts);
+    fetched += read.fetched;
+    skipped += read.skipped;
+  }
+  const counts = await applyAll(ctx, deps, facts);
+  return { fetched, ...counts, skipped };
 }
 
 export async function syncUserSessions(
@@ -84,53 +100,168 @@ export async function syncUserSessions(
   deps: SyncDeps,
   userId: string,
 ): Promise<SyncResult> {
-  return await syncOneUser(ctx, deps, clerkApi(deps.clerkApi), userId);
+  return await syncUsers(ctx, deps, clerkApi(deps.clerkApi), [userId]);
 }
 
-/** One page of users; `next` is the action that syncs the following page. */
+/** The app's action that takes one step of a walk. */
+export type SyncAllUsersStep = FunctionReference<
+  "action",
+  "internal",
+  { walkId?: string; offset?: number }
+>;
+
 export type SyncAllUsersArgs = {
+  /** The walk to continue. Omitted: a new walk starts, superseding a running one. */
+  walkId?: string;
+  /**
+   * Where a new walk starts (default 0); for a step of an existing walk, the
+   * offset it was scheduled for, so a duplicate or late run does nothing.
+   */
   offset?: number;
+  /** Users per page, 1 to 500 (Clerk's maximum), kept for the whole walk. Default 100. */
   pageSize?: number;
-  next?: FunctionReference<"action", "internal", { offset?: number }>;
+  /** Schedules each following step, and retries of a failed one. */
+  next?: SyncAllUsersStep;
 };
 
-/** A page's totals, its user count, and where the next page starts (null at the end). */
+/** What one step did, and where the walk stands after it. */
 export type SyncAllUsersResult = SyncResult & {
+  walkId: string;
+  /** Users read in this step. */
   users: number;
+  /** Where the walk's next step starts; null once the walk is over. */
   nextOffset: number | null;
+  state: SyncWalkState;
 };
 
+function idle(walkId: string, state: SyncWalkState): SyncAllUsersResult {
+  return {
+    walkId,
+    state,
+    users: 0,
+    nextOffset: null,
+    fetched: 0,
+    applied: 0,
+    stale: 0,
+    skipped: 0,
+  };
+}
+
+/** The wait before the next attempt at a page, or null to give up. */
+function retryDelay(error: unknown, attempts: number): number | null {
+  if (!isClerkApiError(error) || !RETRYABLE_CODES.includes(error.data.code)) {
+    return null;
+  }
+  if (attempts >= WALK_MAX_ATTEMPTS) return null;
+  const wait = error.data.retryAfterSeconds;
+  return wait !== null ? wait * 1000 : WALK_BACKOFF_MS * 4 ** (attempts - 1);
+}
+
+function failureOf(error: unknown) {
+  if (isClerkApiError(error)) {
+    const { code, message, status } = error.data;
+    return { code, message, status };
+  }
+  const message =
+    error instanceof ConvexError || error instanceof Error
+      ? error.message
+      : String(error);
+  return { code: "SYNC_FAILED", message, status: null };
+}
+
+/**
+ * One step of a walk over every user: a page of users, oldest first, each
+ * user's sessions read then applied. The walk ends on an empty or short page
+ * or at Clerk's `total_count`; a page equal to the one before fails it. A
+ * 429, 5xx or timeout is retried (after `Retry-After`, or backoff) up to
+ * `WALK_MAX_ATTEMPTS` times through `next`; a failure that ends the walk is
+ * recorded for `syncStatus`, then thrown.
+ */
 export async function syncAllUsers(
   ctx: SyncCtx,
   deps: SyncDeps,
   args: SyncAllUsersArgs,
 ): Promise<SyncAllUsersResult> {
-  const offset = args.offset ?? 0;
-  const pageSize = args.pageSize ?? CLERK_PAGE_SIZE;
-  const api = clerkApi(deps.clerkApi);
-  const userIds = await api.userIds(offset, pageSize);
-  const total: SyncResult = { fetched: 0, applied: 0, stale: 0, skipped: 0 };
-  for (const userId of userIds) {
-    const one = await syncOneUser(ctx, deps, api, userId);
-    total.fetched += one.fetched;
-    total.applied += one.applied;
-    total.stale += one.stale;
-    total.skipped += one.skipped;
+  const walkId =
+    args.walkId ??
+    (await ctx.runMutation(deps.component.sync.startWalk, {
+      offset: args.offset ?? 0,
+      pageSize: args.pageSize ?? CLERK_PAGE_SIZE,
+    }));
+  const step = await ctx.runQuery(deps.component.sync.walkStep, { walkId });
+  if (step === null) return idle(walkId, "superseded");
+  if (
+    step.state !== "running" ||
+    (args.offset !== undefined && args.offset !== step.offset)
+  ) {
+    return idle(walkId, step.state);
   }
-  const nextOffset = userIds.length === pageSize ? offset + pageSize : null;
-  if (nextOffset !== null && args.next !== undefined) {
-    await ctx.scheduler.runAfter(0, args.next, { offset: nextOffset });
+  const next =
+    args.next === undefined ? undefined : await createFunctionHandle(args.next);
+  const { offset, pageSize } = step;
+  try {
+    const api = clerkApi(deps.clerkApi);
+    const page = await api.userPage(offset, pageSize);
+    if (sameIds(page.userIds, step.previousPageIds)) {
+      throw repeatedPage("users", offset);
+    }
+    const counts = await syncUsers(ctx, deps, api, page.userIds);
+    const nextOffset = offset + page.length;
+    const done =
+      page.length === 0 ||
+      page.length < pageSize ||
+      nextOffset >= page.totalCount;
+    await ctx.runMutation(deps.component.sync.recordPage, {
+      walkId,
+      offset,
+      pageIds: page.userIds,
+      users: page.userIds.length,
+      totalCount: page.totalCount,
+      counts: { ...counts, skipped: counts.skipped + page.skipped },
+      nextOffset,
+      done,
+      ...(next === undefined ? {} : { next }),
+    });
+    return {
+      walkId,
+      state: done ? "done" : "running",
+      users: page.userIds.length,
+      nextOffset: done ? null : nextOffset,
+      ...counts,
+    };
+  } catch (error: unknown) {
+    const state = await ctx.runMutation(deps.component.sync.recordFailure, {
+      walkId,
+      offset,
+      ...failureOf(error),
+      retryInMs: retryDelay(error, step.attempts + 1),
+      ...(next === undefined ? {} : { next }),
+    });
+    if (state === "running") {
+      return { ...idle(walkId, state), nextOffset: offset };
+    }
+    throw error;
   }
-  return { ...total, users: userIds.length, nextOffset };
 }
 
+/** The latest walk over every user, or null before the first. */
+export async function syncStatus(
+  ctx: Pick<SyncCtx, "runQuery">,
+  component: ComponentApi,
+): Promise<SyncWalk | null> {
+  return await ctx.runQuery(component.sync.latestWalk, {});
+}
+
+/**
+ * Revokes a session at Clerk and records Clerk's answer. An answer that is
+ * not that session fails with `CLERK_BAD_RESPONSE` and changes nothing.
+ */
 export async function revokeSession(
   ctx: SyncCtx,
   deps: SyncDeps,
   sessionId: string,
 ): Promise<StoredSession | null> {
   const revoked = await clerkApi(deps.clerkApi).revokeSession(sessionId);
-  const { known } = toFacts([revoked]);
-  await applyAll(ctx, deps, known);
+  if (revoked !== null) await applyAll(ctx, deps, [revoked]);
   return await ctx.runQuery(deps.component.sessions.get, { sessionId });
 }

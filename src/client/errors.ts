@@ -47,6 +47,10 @@ export const CLERK_API_ERROR_CODES = [
   "CLERK_TIMEOUT",
   "CLERK_REQUEST_FAILED",
   "CLERK_NOT_CONFIGURED",
+  /** Clerk's answer is not the shape Clerk publishes; nothing was stored. */
+  "CLERK_BAD_RESPONSE",
+  /** Clerk answered the same full page twice: a walk that would never end. */
+  "CLERK_REPEATED_PAGE",
 ] as const;
 export type ClerkApiErrorCode = (typeof CLERK_API_ERROR_CODES)[number];
 
@@ -54,7 +58,7 @@ export type ClerkApiErrorData = {
   code: ClerkApiErrorCode;
   message: string;
   status: number | null;
-  /** Seconds Clerk asked to wait, from `Retry-After` on a 429. */
+  /** Seconds Clerk asked to wait, from `Retry-After` on a 429 or 5xx. */
   retryAfterSeconds: number | null;
 };
 

@@ -31,11 +31,13 @@ import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
 import {
   revokeSession,
   syncAllUsers,
+  syncStatus,
   syncUserSessions,
   type SyncAllUsersArgs,
   type SyncAllUsersResult,
   type SyncResult,
 } from "./clerkSync.js";
+import type { SyncWalk } from "../shared/syncValidators.js";
 import {
   requireActiveSession,
   type ActiveSession,
@@ -64,8 +66,19 @@ export type { ClerkApiOptions } from "./clerkBackend.js";
 export type {
   SyncAllUsersArgs,
   SyncAllUsersResult,
+  SyncAllUsersStep,
   SyncResult,
 } from "./clerkSync.js";
+export {
+  vSyncFailure,
+  vSyncWalk,
+  vSyncWalkState,
+} from "../shared/syncValidators.js";
+export type {
+  SyncFailure,
+  SyncWalk,
+  SyncWalkState,
+} from "../shared/syncValidators.js";
 export {
   CLERK_SESSION_STATUSES,
   isTerminalStatus,
@@ -291,8 +304,18 @@ export class ClerkSessions {
   }
 
   /**
-   * Syncs one page of users; with `next`, schedules the following page, so
-   * one call walks every user of the instance.
+   * One step of a walk over every user, oldest first: a page of users and
+   * their sessions. With `next`, each following step (and the retry of a
+   * failed one) is scheduled, so one call walks the whole instance; a
+   * failure that ends the walk is recorded for `syncStatus`, then thrown.
+   *
+   * @example
+   * // convex/clerkSync.ts: `npx convex run clerkSync:syncAll`
+   * export const syncAll = internalAction({
+   *   args: { walkId: v.optional(v.string()), offset: v.optional(v.number()) },
+   *   handler: (ctx, args) =>
+   *     clerkSessions.syncAllUsers(ctx, { ...args, next: internal.clerkSync.syncAll }),
+   * });
    */
   async syncAllUsers(
     ctx: SyncCtx,
@@ -301,7 +324,19 @@ export class ClerkSessions {
     return await syncAllUsers(ctx, this.syncDeps(), args);
   }
 
-  /** Revokes a session at Clerk and records the result. */
+  /**
+   * The latest walk over every user (null before the first): `state`
+   * (`running`, `done`, `failed`, `superseded`), its totals, and its last
+   * `failure` with the `CLERK_` code, so a walk never stops unseen.
+   */
+  async syncStatus(ctx: RunQueryCtx): Promise<SyncWalk | null> {
+    return await syncStatus(ctx, this.component);
+  }
+
+  /**
+   * Revokes a session at Clerk and records Clerk's answer; an answer naming
+   * another session fails with `CLERK_BAD_RESPONSE` and changes nothing.
+   */
   async revokeSession(
     ctx: SyncCtx,
     args: { sessionId: string },

@@ -4,6 +4,7 @@ import {
   vClerkSessionStatus,
   vSessionFacts,
 } from "../shared/sessionValidators.js";
+import { vSyncWalk } from "../shared/syncValidators.js";
 
 export const vUserDeletion = v.union(
   v.null(),
@@ -56,4 +57,15 @@ export default defineSchema({
   pruneHorizon: defineTable({
     prunedBefore: v.number(),
   }),
+
+  /**
+   * One document per walk over every Clerk user: cursor, totals, last failure.
+   * Written by `sync.startWalk`, `sync.recordPage`, `sync.recordFailure`;
+   * read by `sync.walkStep` and `sync.latestWalk`.
+   */
+  syncWalks: defineTable({
+    ...vSyncWalk.omit("walkId").fields,
+    /** Ids of the last page read, so a page answered twice is caught. */
+    previousPageIds: v.array(v.string()),
+  }).index("by_state", ["state"]),
 });
