@@ -6,6 +6,7 @@
  * what it holds, not by status reads that apply expiry.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { api } from "../convex/_generated/api.js";
 import {
   PUBLISHED_PAYLOADS,
   publishedPayload,
@@ -100,6 +101,13 @@ describe("handled types are applied and stored in ms", () => {
       },
       actor: null,
     });
+  });
+
+  test("session.created: its expire_at (2024) has passed, so it reads expired", async () => {
+    await deliver("openapi.session.created.json");
+    expect(
+      await t.query(api.sessions.sessionStatus, { sessionId: SESSION_ID }),
+    ).toMatchObject({ status: "expired", expireAt: 1_716_969_600_000 });
   });
 
   test("session.pending: stored pending, no device (latest_activity null)", async () => {
