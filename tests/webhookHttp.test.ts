@@ -98,6 +98,21 @@ describe("200 answers", () => {
     expect(await componentTables(t)).toEqual(before);
   });
 
+  test("an event naming another owner for a known session -> ignored, store unchanged", async () => {
+    await deliver(created("sess_A", BASE_TIME));
+    const before = await componentTables(t);
+    const answer = await deliver(
+      clerkSessionEvent("session.revoked", {
+        sessionId: "sess_A",
+        userId: "user_intruder",
+        updatedAt: BASE_TIME + 10,
+      }),
+    );
+    expect(answer).toMatchObject({ status: 200, body: { result: "ignored" } });
+    expect(answer.text).not.toContain("user_intruder");
+    expect(await componentTables(t)).toEqual(before);
+  });
+
   test("a verified type that is not handled -> ignored, store unchanged", async () => {
     for (const type of [
       "user.created",
