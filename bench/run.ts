@@ -36,41 +36,59 @@ const NOW = Date.now();
 const sections: { title: string; header: Row; rows: Row[]; note: string }[] =
   [];
 
-function createdEvent(i: number, prefix: string) {
-  return clerkSessionEvent("session.created", {
+type Scenario = "new" | "known" | "replay";
+const SCENARIOS: { key: Scenario; label: string }[] = [
+  { key: "new", label: "new session (session.created)" },
+  { key: "known", label: "known session (session.ended after created)" },
+  { key: "replay", label: "replay (the same session.ended again)" },
+];
+
+const DAY = 86_400_000;
+
+/** Fixed expiry times, so the same arguments always make the same event. */
+function sessionEvent(
+  type: "session.created" | "session.ended",
+  i: number,
+  prefix: string,
+) {
+  return clerkSessionEvent(type, {
     sessionId: `sess_${prefix}_${i}`,
     userId: `user_${prefix}_${i % 50}`,
-    updatedAt: NOW + i,
+    updatedAt: NOW + i + (type === "session.ended" ? 1_000 : 0),
+    expireAt: NOW + 7 * DAY,
+    abandonAt: NOW + 30 * DAY,
   });
 }
 
+const createdEvent = (i: number, prefix: string) =>
+  sessionEvent("session.created", i, prefix);
+const endedEvent = (i: number, prefix: string) =>
+  sessionEvent("session.ended", i, prefix);
+
 /** The same event as the route hands it to the component, parsed by the route's parser. */
-function componentEvent(i: number, prefix: string): SessionEvent {
-  const parsed = parseWebhookBody(JSON.stringify(createdEvent(i, prefix)));
+function asComponentEvent(body: Record<string, unknown>): SessionEvent {
+  const parsed = parseWebhookBody(JSON.stringify(body));
   if (parsed.kind !== "event")
     throw new Error("the bench event does not parse");
   return parsed.event;
 }
 
-/** Microseconds per delivery over `count` signed POSTs to `path`. */
-async function timeDeliveries(
-  t: TestApp,
-  path: string,
-  prefix: string,
-  count: number,
-) {
-  const deliveries = Array.from(
-    { length: count },
-    (_, i) => signedDelivery(createdEvent(i, prefix)).init,
-  );
+const componentEvent = (i: number, prefix: string) =>
+  asComponentEvent(createdEvent(i, prefix));
+
+/** Microseconds per delivery over the signed POSTs `inits` to `path`. */
+async function timeDeliveries(t: TestApp, path: string, inits: RequestInit[]) {
   const start = performance.now();
-  for (const init of deliveries) {
+  for (const init of inits) {
     const response = await t.fetch(path, init);
     if (response.status !== 200)
       throw new Error(`${path} answered ${response.status}`);
   }
-  return ((performance.now() - start) * 1000) / count;
+  return ((performance.now() - start) * 1000) / inits.length;
 }
+
+const signed = (bodies: Record<string, unknown>[]) =>
+  bodies.map((body) => signedDelivery(body).init);
 
 async function averageMetrics(runs: (() => Promise<Record<string, number>>)[]) {
   const totals: Record<string, number> = {};
@@ -89,99 +107,192 @@ const fmt = (n: number, digits = 0) =>
     minimumFractionDigits: digits,
   });
 
-/** The three handlers timed side by side on the same signed events. */
+/** The two handlers measured side by side on the same signed events. */
 const HANDLERS = [
-  { key: "reference", path: "/reference/webhook" },
-  { key: "referenceDedupe", path: "/reference-dedupe/webhook" },
-  { key: "ours", path: "/clerk/webhook" },
+  {
+    key: "reference",
+    label: "reference (svix verify + one upsert)",
+    path: "/reference/webhook",
+  },
+  {
+    key: "ours",
+    label: "convex-clerk-sessions (verify, parse, ordered merge)",
+    path: "/clerk/webhook",
+  },
 ] as const;
 type HandlerKey = (typeof HANDLERS)[number]["key"];
 
 /**
- * Per-event time of each handler on the same signed events, in turn.
- * convex-test scans its in-memory indexes, so a query costs time in
- * proportion to the table; "fresh" rounds use a new app every `perApp`
- * events to see the fixed cost a real, O(log n) index gives, "growing"
- * rounds keep one app per handler.
+ * µs per delivery of one scenario for one handler, on a fresh app: `count`
+ * sessions are created first (untimed) when the scenario needs them stored.
  */
-async function timeHandlers(rounds: number, perApp: number, fresh: boolean) {
-  const apps = HANDLERS.map(() => benchApp());
-  for (const [i, { path }] of HANDLERS.entries())
-    await timeDeliveries(apps[i]!, path, "warm", 20);
-  const totals = HANDLERS.map(() => 0);
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, { path }] of HANDLERS.entries()) {
-      if (fresh) apps[i] = benchApp();
-      totals[i]! += await timeDeliveries(apps[i]!, path, `r${round}`, perApp);
-    }
-  }
-  return Object.fromEntries(
-    HANDLERS.map(({ key }, i) => [key, totals[i]! / rounds]),
-  ) as Record<HandlerKey, number>;
+async function timeScenario(
+  path: string,
+  scenario: Scenario,
+  prefix: string,
+  count: number,
+): Promise<number> {
+  const t = benchApp();
+  const ids = Array.from({ length: count }, (_, i) => i);
+  const created = signed(ids.map((i) => createdEvent(i, prefix)));
+  if (scenario === "new") return await timeDeliveries(t, path, created);
+  await timeDeliveries(t, path, created);
+  const ended = signed(ids.map((i) => endedEvent(i, prefix)));
+  if (scenario === "known") return await timeDeliveries(t, path, ended);
+  await timeDeliveries(t, path, ended);
+  // Svix redelivers the very message: same svix-id, same body.
+  return await timeDeliveries(t, path, ended);
 }
 
-async function routeVersusReference(rounds: number, perRound: number) {
-  const fresh = await timeHandlers(rounds * 4, perRound / 4, true);
-  const growing = await timeHandlers(rounds, perRound, false);
-  const metricsApp = benchApp();
-  const metricsOf = (
-    run: (i: number) => Promise<Record<string, number>>,
-  ): Promise<Record<string, number>> =>
-    averageMetrics(Array.from({ length: 100 }, (_, i) => () => run(i)));
-  const metrics: Record<HandlerKey, Record<string, number>> = {
-    reference: await metricsOf((i) =>
-      metricsApp.mutation(api.measure.referenceUpsert, {
-        data: createdEvent(i, "m").data,
-      }),
-    ),
-    referenceDedupe: await metricsOf((i) =>
-      metricsApp.mutation(api.measure.referenceUpsertOnce, {
-        svixId: `msg_d_${i}`,
-        data: createdEvent(i, "d").data,
-      }),
-    ),
-    ours: await metricsOf((i) =>
-      metricsApp.mutation(api.measure.applyEvent, {
-        svixId: `msg_m_${i}`,
-        event: componentEvent(i, "o"),
-      }),
-    ),
-  };
-  const labels: Record<HandlerKey, string> = {
-    reference: "reference (svix verify + one upsert)",
-    referenceDedupe: "reference + svix-id dedupe (one more lookup and write)",
-    ours: "convex-clerk-sessions (verify, parse, dedupe, ordered merge)",
-  };
+/**
+ * Per-event time of each handler, scenario by scenario, in alternating
+ * rounds so drift in the machine's speed falls on both alike. Every round
+ * uses a new app of `perApp` sessions: convex-test scans its in-memory
+ * indexes, so small tables show the fixed cost a real, O(log n) index gives.
+ */
+async function timeFresh(rounds: number, perApp: number) {
+  const totals = new Map<string, number>();
+  for (const { path } of HANDLERS)
+    await timeScenario(path, "replay", "warm", 20);
+  for (let round = 0; round < rounds; round++) {
+    for (const { key: scenario } of SCENARIOS) {
+      const order = round % 2 === 0 ? HANDLERS : [...HANDLERS].reverse();
+      for (const { key, path } of order) {
+        const us = await timeScenario(path, scenario, `r${round}`, perApp);
+        const id = `${key}/${scenario}`;
+        totals.set(id, (totals.get(id) ?? 0) + us);
+      }
+    }
+  }
+  return (handler: HandlerKey, scenario: Scenario) =>
+    (totals.get(`${handler}/${scenario}`) ?? 0) / rounds;
+}
+
+/** Transaction metrics of the mutation alone, averaged over `count` sessions. */
+async function metricsOf(handler: HandlerKey, scenario: Scenario, count = 50) {
+  const t = benchApp();
+  const run = (body: Record<string, unknown>) =>
+    handler === "reference"
+      ? t.mutation(api.measure.referenceUpsert, { data: body.data })
+      : t.mutation(api.measure.applyEvent, { event: asComponentEvent(body) });
+  const runs: (() => Promise<Record<string, number>>)[] = [];
+  for (let i = 0; i < count; i++) {
+    if (scenario === "new") {
+      runs.push(() => run(createdEvent(i, "m")));
+      continue;
+    }
+    await run(createdEvent(i, "m"));
+    if (scenario === "replay") await run(endedEvent(i, "m"));
+    runs.push(() => run(endedEvent(i, "m")));
+  }
+  return await averageMetrics(runs);
+}
+
+async function routeVersusReference(rounds: number, perApp: number) {
+  const time = await timeFresh(rounds, perApp);
+  const rows: Row[] = [];
+  const ratios: number[] = [];
+  for (const { key: scenario, label } of SCENARIOS) {
+    for (const { key, label: handler } of HANDLERS) {
+      const m = await metricsOf(key, scenario);
+      const ratio = time(key, scenario) / time("reference", scenario);
+      if (key === "ours") ratios.push(ratio);
+      rows.push([
+        label,
+        handler,
+        fmt(m.databaseQueries ?? 0, 1),
+        fmt(m.documentsRead ?? 0, 1),
+        fmt(m.bytesRead ?? 0),
+        fmt(m.documentsWritten ?? 0, 1),
+        fmt(m.bytesWritten ?? 0),
+        fmt(time(key, scenario)),
+        fmt(ratio, 2),
+      ]);
+    }
+  }
+  const all = ratios.reduce((a, b) => a + b, 0) / ratios.length;
   sections.push({
-    title: `Webhook route vs reference handler (${rounds * perRound} signed session.created deliveries each, per table regime)`,
+    title: `Webhook route vs reference handler, per event (${rounds} rounds of ${perApp} signed deliveries per scenario and handler, a fresh app each)`,
     header: [
+      "scenario",
       "handler",
+      "index lookups",
+      "docs read",
+      "bytes read",
+      "docs written",
+      "bytes written",
       "µs / event, fresh tables",
-      "ratio",
-      "µs / event, growing tables",
-      "ratio",
-      "index lookups / event",
-      "docs read / event",
-      "docs written / event",
+      "ratio to reference",
     ],
-    rows: HANDLERS.map(({ key }) => [
-      labels[key],
-      fmt(fresh[key]),
-      fmt(fresh[key] / fresh.reference, 2),
-      fmt(growing[key]),
-      fmt(growing[key] / growing.reference, 2),
-      fmt(metrics[key].databaseQueries ?? 0, 1),
-      fmt(metrics[key].documentsRead ?? 0, 1),
-      fmt(metrics[key].documentsWritten ?? 0, 1),
-    ]),
+    rows,
     note:
-      "Target: within 1.5x of the reference. Times are whole HTTP deliveries through convex-test, signature check included. " +
-      `Fresh tables: a new app every ${perRound / 4} events, so the fixed cost shows. Growing tables: one app for ${perRound} events per round; ` +
-      "convex-test scans its in-memory indexes, so every lookup costs time in proportion to its table. " +
-      "The middle row is the reference with the cheapest dedupe there is, one lookup and one insert in a table of svix ids: it prices dedupe alone. " +
-      "For a new session this package also looks up the user's deletion tombstone, validates the event against the component's argument " +
-      "validator and parses it leniently: the price of order-independence and of a component boundary. Lookups and documents come from " +
-      "convex-test's transaction metrics for the mutation alone.",
+      `Goal: at most 1.25x the reference's time; measured ${fmt(all, 2)}x averaged over the three scenarios. ` +
+      "Times are whole HTTP deliveries through convex-test, signature check included, on a fresh app per round so the fixed cost shows " +
+      "(convex-test scans its in-memory indexes: judge scale by the document counts, not by time). " +
+      "Lookups, documents and bytes come from convex-test's transaction metrics for the mutation alone. " +
+      "The reference rewrites the row on every delivery, a replay included; this package reads the stored session once, " +
+      "writes only when the event changes it, and for an unseen session also looks up the user's deletion record.",
+  });
+}
+
+async function verifierPrice(calls: number) {
+  const t = benchApp();
+  await seedSessions(t, {
+    userId: "user_notes",
+    count: 1,
+    status: "active",
+    updatedAt: NOW,
+  });
+  await t.run(async (ctx) => {
+    for (let i = 0; i < 10; i++)
+      await ctx.db.insert("notes", { userId: "user_notes", text: `note ${i}` });
+  });
+  const me = t.withIdentity({
+    subject: "user_notes",
+    sid: "sess_user_notes_0",
+  });
+  const queries = [
+    { label: "bare query (any valid token)", ref: api.measure.notesBare },
+    {
+      label: "through customCtx (session must be live)",
+      ref: api.measure.notesVerified,
+    },
+  ] as const;
+  const totals = queries.map(() => 0);
+  for (const { ref } of queries) await me.query(ref, {});
+  const block = 100;
+  for (let done = 0; done < calls; done += block) {
+    for (const [i, { ref }] of queries.entries()) {
+      const start = performance.now();
+      for (let k = 0; k < block; k++) await me.query(ref, {});
+      totals[i]! += performance.now() - start;
+    }
+  }
+  const us = totals.map((ms) => (ms * 1000) / calls);
+  const rows: Row[] = [];
+  for (const [i, { label, ref }] of queries.entries()) {
+    const m = await me.query(ref, {});
+    rows.push([
+      label,
+      fmt(m.databaseQueries),
+      fmt(m.documentsRead),
+      fmt(m.bytesRead),
+      fmt(us[i]!),
+      fmt(us[i]! / us[0]!, 2),
+    ]);
+  }
+  sections.push({
+    title: `The verifier's price: the caller's 10 latest notes, bare and through customCtx (${fmt(calls)} calls each)`,
+    header: [
+      "query",
+      "index lookups",
+      "docs read",
+      "bytes read",
+      "µs / call",
+      "ratio to bare",
+    ],
+    rows,
+    note: "The check reads the caller's stored session: one index lookup and one document more than the bare query, at any table size.",
   });
 }
 
@@ -216,12 +327,15 @@ async function readsBySize(sizes: number[]) {
         { length: 20 },
         (_, i) => () =>
           t.mutation(api.measure.applyEvent, {
-            svixId: `msg_s_${i}`,
             event: componentEvent(i, `s${size}`),
           }),
       ),
     );
-    const us = await timeDeliveries(t, "/clerk/webhook", `w${size}`, 50);
+    const us = await timeDeliveries(
+      t,
+      "/clerk/webhook",
+      signed(Array.from({ length: 50 }, (_, i) => createdEvent(i, `w${size}`))),
+    );
     webhookRows.push([
       fmt(size),
       fmt(us),
@@ -281,10 +395,7 @@ async function userDeletion(sizes: number[]) {
       userId: "user_gone",
       deletedAt: NOW + 1,
     };
-    const first = await t.mutation(api.measure.applyEvent, {
-      svixId: "msg_deleted",
-      event,
-    });
+    const first = await t.mutation(api.measure.applyEvent, { event });
     await drainDeletion(t, size);
     const ms = performance.now() - start;
     rows.push([
@@ -350,7 +461,8 @@ export async function main(): Promise<void> {
   process.env.CLERK_WEBHOOK_SIGNING_SECRET = TEST_SECRET;
   await preloadModules(appModules);
   const quick = process.env.BENCH_QUICK === "1";
-  await routeVersusReference(quick ? 2 : 10, quick ? 50 : 200);
+  await routeVersusReference(quick ? 2 : 12, quick ? 20 : 50);
+  await verifierPrice(quick ? 200 : 2_000);
   await readsBySize(quick ? [10, 1_000] : [10, 10_000, 100_000]);
   await userDeletion(quick ? [1, 100] : [1, 100, 5_000]);
   const text = markdown();

@@ -1,12 +1,13 @@
 /**
  * Wrappers that run one unit of work and report the transaction's metrics
- * (documents and bytes read and written), as convex-test counts them.
+ * (index lookups, documents and bytes read and written), as convex-test
+ * counts them.
  */
 import { v } from "convex/values";
 import { vSessionEvent } from "../../src/shared/eventValidators.js";
 import { components, internal } from "./_generated/api.js";
-import { mutation, query } from "./_generated/server.js";
-import { clerkSessions } from "./sessions.js";
+import { mutation, query, type QueryCtx } from "./_generated/server.js";
+import { clerkSessions, sessionQuery } from "./sessions.js";
 
 const vMetrics = v.object({
   documentsRead: v.number(),
@@ -30,7 +31,7 @@ async function used(ctx: {
 }
 
 export const applyEvent = mutation({
-  args: { svixId: v.string(), event: vSessionEvent },
+  args: { event: vSessionEvent },
   returns: vMetrics,
   handler: async (ctx, args) => {
     await ctx.runMutation(components.clerkSessions.events.apply, args);
@@ -43,15 +44,6 @@ export const referenceUpsert = mutation({
   returns: vMetrics,
   handler: async (ctx, args) => {
     await ctx.runMutation(internal.reference.upsertFromClerk, args);
-    return await used(ctx);
-  },
-});
-
-export const referenceUpsertOnce = mutation({
-  args: { svixId: v.string(), data: v.any() },
-  returns: vMetrics,
-  handler: async (ctx, args) => {
-    await ctx.runMutation(internal.referenceWithDedupe.upsertOnce, args);
     return await used(ctx);
   },
 });
@@ -70,6 +62,37 @@ export const sessionStatus = query({
   returns: vMetrics,
   handler: async (ctx, args) => {
     await clerkSessions.sessionStatus(ctx, args);
+    return await used(ctx);
+  },
+});
+
+/** The app's own work in both verifier queries: the caller's latest notes. */
+async function latestNotes(ctx: QueryCtx, userId: string) {
+  return await ctx.db
+    .query("notes")
+    .withIndex("by_user_id", (q) => q.eq("userId", userId))
+    .order("desc")
+    .take(10);
+}
+
+/** The query without the verifier: any valid token may read. */
+export const notesBare = query({
+  args: {},
+  returns: vMetrics,
+  handler: async (ctx) => {
+    const identity = await ctx.auth.getUserIdentity();
+    if (identity === null) throw new Error("not signed in");
+    await latestNotes(ctx, identity.subject);
+    return await used(ctx);
+  },
+});
+
+/** The same query through `customCtx`: the session must not have ended. */
+export const notesVerified = sessionQuery({
+  args: {},
+  returns: vMetrics,
+  handler: async (ctx) => {
+    await latestNotes(ctx, ctx.session.userId);
     return await used(ctx);
   },
 });

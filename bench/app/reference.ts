@@ -43,7 +43,7 @@ export const upsertFromClerk = internalMutation({
 /** svix's verification exactly as the docs call it; null when it fails. */
 export async function validateRequest(
   request: Request,
-): Promise<{ svixId: string; event: ClerkEvent } | null> {
+): Promise<ClerkEvent | null> {
   const payload = await request.text();
   const headers = {
     "svix-id": request.headers.get("svix-id") ?? "",
@@ -52,8 +52,7 @@ export async function validateRequest(
   };
   const secret = process.env.CLERK_WEBHOOK_SIGNING_SECRET ?? "";
   try {
-    const event = new Webhook(secret).verify(payload, headers) as ClerkEvent;
-    return { svixId: headers["svix-id"], event };
+    return new Webhook(secret).verify(payload, headers) as ClerkEvent;
   } catch (error) {
     console.error("Error verifying webhook event", error);
     return null;
@@ -69,9 +68,8 @@ export const SESSION_TYPES = [
 ];
 
 export const referenceWebhook = httpActionGeneric(async (ctx, request) => {
-  const verified = await validateRequest(request);
-  if (verified === null) return new Response("Error occurred", { status: 400 });
-  const { event } = verified;
+  const event = await validateRequest(request);
+  if (event === null) return new Response("Error occurred", { status: 400 });
   if (SESSION_TYPES.includes(event.type)) {
     await ctx.runMutation(internal.reference.upsertFromClerk, {
       data: event.data,

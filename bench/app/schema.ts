@@ -9,8 +9,9 @@ export default defineSchema({
     status: v.string(),
     updatedAt: v.number(),
   }).index("by_session_id", ["sessionId"]),
-  /** Svix message ids the deduping variant of the reference has applied. */
-  referenceMessages: defineTable({ svixId: v.string() }).index("by_svix_id", [
-    "svixId",
-  ]),
+  /** App data read by the verifier's bare and checked queries alike. */
+  notes: defineTable({ userId: v.string(), text: v.string() }).index(
+    "by_user_id",
+    ["userId"],
+  ),
 });

@@ -11,7 +11,6 @@
 import type * as http from "../http.js";
 import type * as measure from "../measure.js";
 import type * as reference from "../reference.js";
-import type * as referenceWithDedupe from "../referenceWithDedupe.js";
 import type * as sessions from "../sessions.js";
 
 import type {
@@ -25,7 +24,6 @@ const fullApi: ApiFromModules<{
   http: typeof http;
   measure: typeof measure;
   reference: typeof reference;
-  referenceWithDedupe: typeof referenceWithDedupe;
   sessions: typeof sessions;
 }> = anyApi as any;
 
