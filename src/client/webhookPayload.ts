@@ -5,7 +5,6 @@
  * failing the delivery. Hand-written instead of a schema library: the route
  * needs a dozen fields, and a library would be most of its bundle.
  */
-import type { SessionWebhookEvent, UserWebhookEvent } from "@clerk/backend";
 import {
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,
@@ -18,14 +17,19 @@ import {
   toSessionFacts,
 } from "./sessionFacts.js";
 
+/**
+ * Clerk's session and user webhook types, as its webhook OpenAPI spec lists
+ * them (clerk/openapi-specs, webhooks/2025-04-15.yml).
+ */
+type ClerkSessionOrUserEventType =
+  | `session.${"created" | "pending" | "ended" | "removed" | "revoked"}`
+  | `user.${"created" | "updated" | "deleted"}`;
+
 /** Every webhook type the route applies; anything else is acknowledged and ignored. */
 export const HANDLED_EVENT_TYPES = [
   ...SESSION_EVENT_TYPES,
   "user.deleted",
-] as const satisfies readonly (
-  // Clerk publishes `session.pending`; @clerk/backend's types do not list it yet.
-  SessionWebhookEvent["type"] | UserWebhookEvent["type"] | "session.pending"
-)[];
+] as const satisfies readonly ClerkSessionOrUserEventType[];
 
 export type ParsedWebhook =
   | { kind: "event"; type: string; event: SessionEvent }
