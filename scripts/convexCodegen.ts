@@ -8,9 +8,9 @@
  *
  * `tests/generated.test.ts` compares the committed files with this output.
  */
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
 
@@ -43,13 +43,17 @@ const { importPath, moduleIdentifier } = load<{
 }>("api");
 
 /**
- * convex's data model template. Its module also loads the CLI's logger,
- * which is bundled into the CLI and not installed, so the template literal
- * is read from the file and evaluated with convex's own `header`.
+ * One of convex's data model templates (with a schema, or without). Their
+ * module also loads the CLI's logger, which is bundled into the CLI and not
+ * installed, so the template literal is read from the file and evaluated
+ * with convex's own `header`.
  */
-function dynamicDataModelTS(): string {
+function dataModelTS(hasSchema: boolean): string {
+  const name = hasSchema
+    ? "dynamicDataModelContent"
+    : "NO_SCHEMA_DATA_MODEL_CONTENT";
   const source = readFileSync(join(templates, "dataModel.js"), "utf8");
-  const match = /const dynamicDataModelContent = (`[\s\S]*?`);\n/.exec(source);
+  const match = new RegExp(`const ${name} = (\`[\\s\\S]*?\`);\\n`).exec(source);
   if (!match?.[1])
     throw new Error(`convex ${convexVersion}: no data model template found`);
   const render = new Function(
@@ -69,13 +73,17 @@ async function formatted(source: string): Promise<string> {
   return await format(source, { parser: "typescript" });
 }
 
-type App = {
-  /** The functions folder, relative to the repo. */
+export type App = {
+  /** The functions folder, relative to the repo (or absolute). */
   dir: string;
-  /** The component this folder defines, or null for an app. */
+  /** Whether the folder defines a component rather than an app. */
   isComponent: boolean;
-  /** Child components used with `app.use`: name and definition folder. */
-  children: { name: string; dir: string }[];
+  /**
+   * Child components used with `app.use`: the name, and where its
+   * `_generated/component.js` is imported from (relative to `_generated/`,
+   * or a package name).
+   */
+  children: { name: string; from: string }[];
 };
 
 /** The three folders whose `_generated/` this repo commits. */
@@ -83,13 +91,13 @@ export const GENERATED_DIRS: App[] = [
   {
     dir: "convex",
     isComponent: false,
-    children: [{ name: "clerkSessions", dir: "src/component" }],
+    children: [{ name: "clerkSessions", from: "../../src/component" }],
   },
   { dir: "src/component", isComponent: true, children: [] },
   {
     dir: "bench/app",
     isComponent: false,
-    children: [{ name: "clerkSessions", dir: "src/component" }],
+    children: [{ name: "clerkSessions", from: "../../../src/component" }],
   },
 ];
 
@@ -99,7 +107,7 @@ export const GENERATED_DIRS: App[] = [
  * `convex.config.ts` nor `auth.config.ts`), none hidden.
  */
 export function functionModules(dir: string): string[] {
-  return readdirSync(join(repo, dir), { withFileTypes: true })
+  return readdirSync(resolve(repo, dir), { withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => entry.name)
     .filter(
@@ -149,17 +157,12 @@ async function renderApi(app: App): Promise<string> {
   lines.push(`
   export const components = componentsGeneric() as unknown as {`);
   for (const child of app.children) {
-    const path = relativePosix(join(repo, app.dir), join(repo, child.dir));
     lines.push(
-      `  "${child.name}": import("../${path}/_generated/component.js").ComponentApi<"${child.name}">,`,
+      `  "${child.name}": import("${child.from}/_generated/component.js").ComponentApi<"${child.name}">,`,
     );
   }
   lines.push("};");
   return await formatted(lines.join("\n"));
-}
-
-function relativePosix(from: string, to: string): string {
-  return relative(from, to).split(sep).join("/");
 }
 
 /** Every generated file of one folder: file name to contents. */
@@ -172,17 +175,38 @@ export async function renderGenerated(
         ? componentServerTS(false, [])
         : serverCodegen({ useTypeScript: true, envVars: [] }).TS,
     ),
-    "dataModel.ts": await formatted(dynamicDataModelTS()),
+    "dataModel.ts": await formatted(
+      dataModelTS(existsSync(resolve(repo, app.dir, "schema.ts"))),
+    ),
     "api.ts": await renderApi(app),
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const app of GENERATED_DIRS) {
-    for (const [file, contents] of Object.entries(await renderGenerated(app))) {
-      const target = join(repo, app.dir, "_generated", file);
-      writeFileSync(target, contents);
-      console.log(`wrote ${target} (convex ${convexVersion})`);
-    }
+/** Writes every generated file of `app` into its `_generated/`. */
+export async function writeGenerated(app: App): Promise<void> {
+  for (const [file, contents] of Object.entries(await renderGenerated(app))) {
+    const target = resolve(repo, app.dir, "_generated", file);
+    writeFileSync(target, contents);
+    console.log(`wrote ${target} (convex ${convexVersion})`);
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // `--app <dir> [--component <name>=<from>]`: an app outside the repo.
+  const args = process.argv.slice(2);
+  const dir = args[args.indexOf("--app") + 1];
+  const apps: App[] = args.includes("--app")
+    ? [
+        {
+          dir: dir ?? "",
+          isComponent: false,
+          children: args.flatMap((arg, i) => {
+            if (args[i - 1] !== "--component") return [];
+            const [name = "", from = ""] = arg.split("=");
+            return [{ name, from }];
+          }),
+        },
+      ]
+    : GENERATED_DIRS;
+  for (const app of apps) await writeGenerated(app);
 }
