@@ -73,3 +73,39 @@ test("each delivery logs exactly one line with type, svix id and result", async 
     expect(all).not.toContain(secretOrPersonal);
   }
 });
+
+test("an owner-change attempt logs a warning without the body", async () => {
+  const t = exampleApp();
+  await post(
+    t,
+    signedDelivery(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+      }),
+    ).init,
+  );
+  lines = [];
+  const warnings: string[] = [];
+  vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+    warnings.push(args.map(String).join(" "));
+  });
+  const intruder = signedDelivery(
+    clerkSessionEvent("session.revoked", {
+      sessionId: "sess_A",
+      userId: "user_intruder",
+    }),
+  );
+  expect((await post(t, intruder.init)).body.result).toBe("ignored");
+  expect(warnings.map((line) => JSON.parse(line) as unknown)).toEqual([
+    {
+      event: "clerk_webhook_owner_mismatch",
+      svixId: intruder.svixId,
+      type: "session.revoked",
+    },
+  ]);
+  const all = [...warnings, ...lines].join("\n");
+  for (const personal of ["user_intruder", "user_1", "203.0.113.7", "Lisbon"]) {
+    expect(all).not.toContain(personal);
+  }
+});

@@ -91,3 +91,27 @@ test("callback and change commit together: when the transaction fails, neither i
   expect(await recorded()).toEqual([]);
   expect((await componentTables(t)).sessions).toEqual([]);
 });
+
+test("the actor of an impersonated session reaches onEvent", async () => {
+  const created = event("session.created", BASE_TIME);
+  (created.data as Record<string, unknown>).actor = { sub: "user_support" };
+  await post(t, signedDelivery(created).init);
+  expect((await recorded())[0]?.after.actor).toEqual({ sub: "user_support" });
+});
+
+test("a replay under a new svix id and an owner-change attempt do not call it", async () => {
+  const created = event("session.created", BASE_TIME);
+  await post(t, signedDelivery(created).init);
+  expect((await post(t, signedDelivery(created).init)).body.result).toBe(
+    "duplicate",
+  );
+  const intruder = clerkSessionEvent("session.revoked", {
+    sessionId: "sess_A",
+    userId: "user_2",
+    updatedAt: BASE_TIME + 10,
+  });
+  expect((await post(t, signedDelivery(intruder).init)).body.result).toBe(
+    "ignored",
+  );
+  expect(await recorded()).toHaveLength(1);
+});

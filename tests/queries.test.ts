@@ -2,7 +2,8 @@
  * The example app's public `whoami` and `sessionStatus`, as a client calls them.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { api } from "../convex/_generated/api.js";
+import { api, components } from "../convex/_generated/api.js";
+import { ClerkSessions } from "../src/client/index.js";
 import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
 import { exampleApp, post, type ExampleApp } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
@@ -138,5 +139,104 @@ describe("sessionStatus", () => {
     await expect(
       t.query(api.sessions.sessionStatus, { sessionId: 42 } as never),
     ).rejects.toThrow(/Validator|sessionId/);
+  });
+});
+
+describe("expiry is read against the clock", () => {
+  const expired = () =>
+    post(
+      t,
+      signedDelivery(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_X",
+          userId: "user_1",
+          updatedAt: Date.now() - 120_000,
+          expireAt: Date.now() - 60_000,
+        }),
+      ).init,
+    );
+
+  test("a live session past its expireAt reads expired in whoami and sessionStatus", async () => {
+    await expired();
+    expect(
+      await asUser("user_1", "sess_X").query(api.sessions.whoami, {}),
+    ).toMatchObject({ session: { status: "expired" } });
+    expect(
+      await t.query(api.sessions.sessionStatus, { sessionId: "sess_X" }),
+    ).toMatchObject({ status: "expired", endedAt: expect.any(Number) });
+  });
+
+  test("getSession and listSessions read it expired too", async () => {
+    await expired();
+    const read = await t.query(async (ctx) => {
+      const clerkSessions = new ClerkSessions(components.clerkSessions);
+      return {
+        one: await clerkSessions.getSession(ctx, { sessionId: "sess_X" }),
+        all: await clerkSessions.listSessions(ctx, {
+          userId: "user_1",
+          paginationOpts: { numItems: 10, cursor: null },
+        }),
+      };
+    });
+    expect(read.one?.status).toBe("expired");
+    expect(
+      Object.fromEntries(read.all.page.map((s) => [s.sessionId, s.status])),
+    ).toEqual({ sess_A: "active", sess_X: "expired" });
+  });
+
+  test("a session past its abandonAt reads abandoned", async () => {
+    await post(
+      t,
+      signedDelivery(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_Y",
+          userId: "user_1",
+          abandonAt: Date.now() - 1,
+        }),
+      ).init,
+    );
+    expect(
+      await t.query(api.sessions.sessionStatus, { sessionId: "sess_Y" }),
+    ).toMatchObject({ status: "abandoned" });
+  });
+});
+
+describe("actor", () => {
+  test("shown to the session's own user only", async () => {
+    const created = clerkSessionEvent("session.created", {
+      sessionId: "sess_I",
+      userId: "user_1",
+    });
+    (created.data as Record<string, unknown>).actor = { sub: "user_support" };
+    await post(t, signedDelivery(created).init);
+    expect(
+      await asUser("user_1", "sess_I").query(api.sessions.sessionStatus, {
+        sessionId: "sess_I",
+      }),
+    ).toMatchObject({ actor: { sub: "user_support" } });
+    expect(
+      await asUser("user_2").query(api.sessions.sessionStatus, {
+        sessionId: "sess_I",
+      }),
+    ).not.toHaveProperty("actor");
+  });
+});
+
+describe("whoami and the Clerk issuer", () => {
+  test("a token from another trusted issuer has no Clerk session", async () => {
+    vi.stubEnv("CLERK_JWT_ISSUER_DOMAIN", ISSUER);
+    const other = t.withIdentity({
+      subject: "user_1",
+      issuer: "https://auth.other.example",
+      sid: "sess_A",
+    });
+    expect(await other.query(api.sessions.whoami, {})).toMatchObject({
+      authenticated: true,
+      sessionId: null,
+      session: { status: "unknown" },
+    });
+    expect(
+      await asUser("user_1", "sess_A").query(api.sessions.whoami, {}),
+    ).toMatchObject({ sessionId: "sess_A", session: { status: "active" } });
   });
 });

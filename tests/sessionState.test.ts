@@ -4,6 +4,7 @@ import {
   effectiveState,
   mergeSessionState,
   mergeUserDeletion,
+  statusAt,
   type SessionState,
 } from "../src/component/sessionState.js";
 import type {
@@ -250,11 +251,138 @@ describe("user deletion", () => {
   });
 });
 
+const iphone = {
+  deviceType: "iPhone",
+  browserName: "Safari",
+  browserVersion: "18.1",
+  isMobile: true,
+};
+const laptop = {
+  deviceType: "Macintosh",
+  browserName: "Firefox",
+  browserVersion: "133",
+  isMobile: false,
+};
+
+describe("device and actor are kept from the latest event that carries them", () => {
+  test("active (device) -> ended without device info keeps the device", () => {
+    const state = fold([
+      { facts: facts("active", 10, { device: iphone }) },
+      { facts: facts("ended", 20, { device: null }) },
+    ]);
+    expect(effectiveState(state).status).toBe("ended");
+    expect(state.facts.device).toEqual(iphone);
+  });
+
+  test("the latest device wins, in either order", () => {
+    const events = [
+      { facts: facts("active", 10, { device: iphone }) },
+      { facts: facts("active", 15, { device: laptop }) },
+      { facts: facts("ended", 20, { device: null }) },
+    ];
+    const orders = [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [2, 0, 1],
+    ].map((order) => fold(order.map((i) => events[i]!)));
+    for (const state of orders) expect(state).toEqual(orders[0]);
+    expect(orders[0]?.facts.device).toEqual(laptop);
+  });
+
+  test("an impersonated session keeps its actor when an end event has none", () => {
+    const actor = { sub: "user_support" };
+    const state = fold([
+      { facts: facts("active", 10, { actor }) },
+      { facts: facts("revoked", 20, { actor: null }) },
+    ]);
+    expect(state.facts.actor).toEqual(actor);
+    expect(
+      fold([
+        { facts: facts("revoked", 20, { actor: null }) },
+        { facts: facts("active", 10, { actor }) },
+      ]),
+    ).toEqual(state);
+  });
+});
+
+describe("the owner never changes", () => {
+  test("active (user_1) + event naming user_2 is ignored and changes nothing", () => {
+    const stored = fold([{ facts: facts("active", 10) }]);
+    for (const status of ["active", "ended", "revoked"] as const) {
+      const { state, changed, result } = mergeSessionState(stored, {
+        facts: facts(status, 99, { userId: "user_2" }),
+      });
+      expect(result).toBe("ignored");
+      expect(changed).toBe(false);
+      expect(state).toEqual(stored);
+    }
+  });
+});
+
+describe("classification against the stored winning facts", () => {
+  test("a replay of the winner is duplicate; a loser is stale; a change is applied", () => {
+    const created = facts("active", 10);
+    const ended = facts("ended", 20);
+    const stored = fold([{ facts: created }, { facts: ended }]);
+    expect(mergeSessionState(stored, { facts: ended }).result).toBe(
+      "duplicate",
+    );
+    expect(mergeSessionState(stored, { facts: created }).result).toBe("stale");
+    expect(
+      mergeSessionState(fold([{ facts: created }]), { facts: ended }).result,
+    ).toBe("applied");
+  });
+});
+
+describe("expiry is derived at read time", () => {
+  const live = (
+    status: "active" | "pending",
+    expireAt: number | null,
+    abandonAt: number | null = null,
+  ) => ({ status, endedAt: null, expireAt, abandonAt });
+
+  test("active past expireAt reads expired, ended at expireAt", () => {
+    expect(statusAt(live("active", 100), 100)).toEqual({
+      status: "expired",
+      endedAt: 100,
+    });
+    expect(statusAt(live("active", 100), 99)).toEqual({
+      status: "active",
+      endedAt: null,
+    });
+  });
+
+  test("pending past expireAt reads expired too", () => {
+    expect(statusAt(live("pending", 100), 150).status).toBe("expired");
+  });
+
+  test("active past abandonAt reads abandoned; the earlier end decides", () => {
+    expect(statusAt(live("active", 200, 100), 150)).toEqual({
+      status: "abandoned",
+      endedAt: 100,
+    });
+    expect(statusAt(live("active", 100, 200), 250)).toEqual({
+      status: "expired",
+      endedAt: 100,
+    });
+  });
+
+  test("a terminal status is read as stored", () => {
+    expect(
+      statusAt(
+        { status: "revoked", endedAt: 50, expireAt: 10, abandonAt: 5 },
+        1_000,
+      ),
+    ).toEqual({ status: "revoked", endedAt: 50 });
+  });
+});
+
 describe("order independence over every permutation", () => {
   const events = [
     { facts: facts("pending", 5) },
-    { facts: facts("active", 10) },
-    { facts: facts("active", 15, { lastActiveAt: 14 }) },
+    { facts: facts("active", 10, { device: iphone }) },
+    { facts: facts("active", 15, { lastActiveAt: 14, device: laptop }) },
     { facts: facts("ended", 20) },
     { facts: facts("revoked", 20) },
     { userDeletion: { at: 30 } },

@@ -5,7 +5,10 @@
 import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../convex/_generated/api.js";
-import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
+import {
+  clerkSessionEvent,
+  clerkUserDeletedEvent,
+} from "../fixtures/clerkEvents.js";
 import { exampleApp, post, type ExampleApp } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 import {
@@ -155,6 +158,139 @@ describe("options", () => {
       return await codeOf(strict.requireActiveSession(ctx));
     });
     expect(result).toBe("SESSION_UNKNOWN");
+  });
+});
+
+describe("lifecycles the store and the token report", () => {
+  const check = (options: VerifierOptions, caller: ReturnType<typeof as>) =>
+    caller.query(async (ctx) => {
+      const clerkSessions = new ClerkSessions(components.clerkSessions, {
+        verifier: options,
+      });
+      return await codeOf(clerkSessions.requireActiveSession(ctx));
+    });
+  const deliver = async (body: Record<string, unknown>) =>
+    (await post(t, signedDelivery(body).init)).body.result;
+
+  test("a pending session is refused with SESSION_PENDING unless allowed", async () => {
+    await deliver(
+      clerkSessionEvent("session.pending", {
+        sessionId: "sess_P",
+        userId: "user_1",
+      }),
+    );
+    expect(await check({}, as("user_1", "sess_P"))).toBe("SESSION_PENDING");
+    expect(await check({ pendingSessions: "allow" }, as("user_1", "sess_P"))).toBe(
+      "ok",
+    );
+    expect(
+      await codeOf(
+        as("user_1", "sess_P").mutation(api.notes.add, { text: "x" }),
+      ),
+    ).toBe("SESSION_PENDING");
+  });
+
+  test("a token whose sts claim is pending is refused before any webhook", async () => {
+    const pendingToken = t.withIdentity({
+      subject: "user_1",
+      issuer: ISSUER,
+      sid: "sess_new",
+      sts: "pending",
+    });
+    expect(await check({}, pendingToken)).toBe("SESSION_PENDING");
+    expect(await check({ pendingSessions: "allow" }, pendingToken)).toBe("ok");
+    // A per-call option overrides the instance default.
+    expect(
+      await pendingToken.query(async (ctx) =>
+        codeOf(
+          new ClerkSessions(components.clerkSessions).requireActiveSession(
+            ctx,
+            { pendingSessions: "allow" },
+          ),
+        ),
+      ),
+    ).toBe("ok");
+  });
+
+  test("a session past its expireAt is refused with SESSION_ENDED, no webhook needed", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_E",
+        userId: "user_1",
+        updatedAt: Date.now() - 60_000,
+        expireAt: Date.now() - 1_000,
+      }),
+    );
+    expect(await check({}, as("user_1", "sess_E"))).toBe("SESSION_ENDED");
+  });
+
+  test("an impersonated session passes by default and is refused under impersonatedSessions: deny", async () => {
+    const created = clerkSessionEvent("session.created", {
+      sessionId: "sess_I",
+      userId: "user_1",
+    });
+    (created.data as Record<string, unknown>).actor = { sub: "user_support" };
+    await deliver(created);
+    expect(await check({}, as("user_1", "sess_I"))).toBe("ok");
+    expect(
+      await check({ impersonatedSessions: "deny" }, as("user_1", "sess_I")),
+    ).toBe("SESSION_IMPERSONATED");
+  });
+
+  test("the token's own act claim counts too", async () => {
+    const impersonating = t.withIdentity({
+      subject: "user_1",
+      issuer: ISSUER,
+      sid: "sess_A",
+      act: { sub: "user_support" },
+    } as never);
+    expect(await check({}, impersonating)).toBe("ok");
+    expect(await check({ impersonatedSessions: "deny" }, impersonating)).toBe(
+      "SESSION_IMPERSONATED",
+    );
+  });
+
+  test("every token of a deleted user is refused, reported session or not", async () => {
+    await deliver(clerkUserDeletedEvent("user_1", Date.now()));
+    expect(await check({}, as("user_1", "sess_A"))).toBe("SESSION_ENDED");
+    expect(await check({}, as("user_1", "sess_never_reported"))).toBe(
+      "SESSION_ENDED",
+    );
+    expect(await check({}, as("user_1"))).toBe("SESSION_ENDED");
+    expect(await check({}, as("user_2", "sess_other"))).toBe("ok");
+  });
+});
+
+describe("only tokens from the Clerk issuer count", () => {
+  const check = (caller: ReturnType<typeof as>, issuer?: string) =>
+    caller.query(async (ctx) => {
+      const clerkSessions = new ClerkSessions(components.clerkSessions, {
+        ...(issuer === undefined ? {} : { issuer }),
+      });
+      return await codeOf(clerkSessions.requireActiveSession(ctx));
+    });
+  const other = () =>
+    t.withIdentity({
+      subject: "user_1",
+      issuer: "https://auth.other.example",
+      sid: "sess_A",
+    });
+
+  test("CLERK_JWT_ISSUER_DOMAIN decides, compared without a trailing slash", async () => {
+    vi.stubEnv("CLERK_JWT_ISSUER_DOMAIN", `${ISSUER}/`);
+    expect(await check(as("user_1", "sess_A"))).toBe("ok");
+    expect(await check(other())).toBe("UNAUTHENTICATED");
+  });
+
+  test("the issuer option overrides the env var", async () => {
+    vi.stubEnv("CLERK_JWT_ISSUER_DOMAIN", "https://auth.other.example");
+    expect(await check(as("user_1", "sess_A"), ISSUER)).toBe("ok");
+    expect(await check(other(), ISSUER)).toBe("UNAUTHENTICATED");
+  });
+
+  test("with neither set, every token counts", async () => {
+    vi.stubEnv("CLERK_JWT_ISSUER_DOMAIN", "");
+    expect(await check(other())).toBe("ok");
   });
 });
 

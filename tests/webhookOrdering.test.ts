@@ -15,6 +15,7 @@ import {
   type ExampleApp,
 } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
+import { components } from "../convex/_generated/api.js";
 import { DELETION_BATCH_SIZE } from "../src/component/users.js";
 
 let t: ExampleApp;
@@ -193,6 +194,92 @@ describe("order and duplicates", () => {
     const text = JSON.stringify(await componentTables(t));
     expect(text).not.toContain("203.0.113.7");
     expect(text).not.toContain("Lisbon");
+  });
+});
+
+describe("the owner of a session never changes", () => {
+  test("a webhook naming another user is answered ignored and changes nothing", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+        updatedAt: at(0),
+      }),
+    );
+    const stored = await componentTables(t);
+    for (const type of ["session.created", "session.revoked"] as const) {
+      const answer = await post(
+        t,
+        signedDelivery(
+          clerkSessionEvent(type, {
+            sessionId: "sess_A",
+            userId: "user_intruder",
+            updatedAt: at(5),
+          }),
+        ).init,
+      );
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { result: "ignored" },
+      });
+    }
+    expect(await componentTables(t)).toEqual(stored);
+  });
+
+  test("an API answer naming another user changes nothing either", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+        updatedAt: at(0),
+      }),
+    );
+    const stored = await componentTables(t);
+    const result = await t.mutation(
+      components.clerkSessions.sync.applySessions,
+      {
+        sessions: [
+          {
+            sessionId: "sess_A",
+            userId: "user_intruder",
+            clientId: null,
+            status: "active",
+            createdAt: at(0),
+            updatedAt: at(9),
+            lastActiveAt: at(9),
+            expireAt: null,
+            abandonAt: null,
+            device: null,
+            actor: null,
+          },
+        ],
+      },
+    );
+    expect(result).toMatchObject({ applied: 0 });
+    expect(await componentTables(t)).toEqual(stored);
+  });
+});
+
+describe("device and actor", () => {
+  test("an end event without device info keeps the device recorded earlier", async () => {
+    await deliver(
+      clerkSessionEvent("session.created", {
+        sessionId: "sess_A",
+        userId: "user_1",
+        updatedAt: at(0),
+      }),
+    );
+    const ended = clerkSessionEvent("session.ended", {
+      sessionId: "sess_A",
+      userId: "user_1",
+      updatedAt: at(1),
+    });
+    (ended.data as Record<string, unknown>).latest_activity = null;
+    expect(await deliver(ended)).toBe("applied");
+    expect(await statusOf("sess_A")).toMatchObject({
+      status: "ended",
+      device: { deviceType: "iPhone", browserName: "Safari" },
+    });
   });
 });
 

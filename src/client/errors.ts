@@ -2,8 +2,15 @@
 import { ConvexError } from "convex/values";
 
 export const SESSION_ERROR_CODES = [
+  /** No token, or a token that is not from the Clerk issuer. */
   "UNAUTHENTICATED",
+  /** The session is terminal, expired or abandoned, or Clerk deleted the user. */
   "SESSION_ENDED",
+  /** The session is `pending` (unless `pendingSessions: "allow"`). */
+  "SESSION_PENDING",
+  /** The session is impersonated (only under `impersonatedSessions: "deny"`). */
+  "SESSION_IMPERSONATED",
+  /** No record of the session (only under `unknownSessions: "deny"`), or no `sid` under `legacyTokens: "deny"`. */
   "SESSION_UNKNOWN",
 ] as const;
 export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];

@@ -2,7 +2,11 @@
  * App-side reads that need `ctx.auth`, which components cannot see: the
  * caller's identity is read here and only ids are passed to the component.
  */
-import type { GenericActionCtx, GenericDataModel } from "convex/server";
+import type {
+  GenericActionCtx,
+  GenericDataModel,
+  UserIdentity,
+} from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type {
   SessionStatusResult,
@@ -15,6 +19,34 @@ export type AuthQueryCtx = Pick<
   "auth" | "runQuery"
 >;
 
+/** The env var Clerk's Convex integration sets to its issuer (Frontend API URL). */
+export const ISSUER_ENV_VAR = "CLERK_JWT_ISSUER_DOMAIN";
+
+/** An issuer URL compared without trailing slashes. */
+function normalizeIssuer(issuer: string): string {
+  return issuer.trim().replace(/\/+$/, "");
+}
+
+/**
+ * The Clerk issuer: the `issuer` option, else `CLERK_JWT_ISSUER_DOMAIN`, read
+ * at call time. Null when neither is set: then every token counts as Clerk's.
+ */
+export function clerkIssuer(issuer: string | undefined): string | null {
+  // eslint-disable-next-line @convex-dev/no-process-env
+  const configured = issuer ?? process.env[ISSUER_ENV_VAR];
+  if (configured === undefined || configured.trim() === "") return null;
+  return normalizeIssuer(configured);
+}
+
+/** Whether a token comes from the Clerk issuer (any token when none is known). */
+export function isClerkToken(
+  identity: Pick<UserIdentity, "issuer">,
+  issuer: string | undefined,
+): boolean {
+  const expected = clerkIssuer(issuer);
+  return expected === null || normalizeIssuer(identity.issuer) === expected;
+}
+
 /** The `sid` claim of a Clerk session token; null for tokens without one. */
 export function sessionIdClaim(
   identity: Record<string, unknown>,
@@ -23,13 +55,45 @@ export function sessionIdClaim(
   return typeof sid === "string" && sid !== "" ? sid : null;
 }
 
+/** The `sts` claim (session status) of a Clerk session token, when present. */
+export function sessionStatusClaim(
+  identity: Record<string, unknown>,
+): string | null {
+  const sts = identity["sts"];
+  return typeof sts === "string" ? sts : null;
+}
+
+/**
+ * The `act` claim of an impersonation token: `{ sub }` of the acting user.
+ * Convex may hand an object claim over as its JSON text.
+ */
+export function actorClaim(
+  identity: Record<string, unknown>,
+): { sub: string } | null {
+  let act = identity["act"];
+  if (typeof act === "string") {
+    try {
+      act = JSON.parse(act) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  if (typeof act !== "object" || act === null) return null;
+  const sub = (act as { sub?: unknown }).sub;
+  return typeof sub === "string" && sub !== "" ? { sub } : null;
+}
+
 export async function whoami(
   ctx: AuthQueryCtx,
   component: ComponentApi,
+  options: { issuer?: string } = {},
 ): Promise<Whoami> {
   const identity = await ctx.auth.getUserIdentity();
   if (identity === null) return { authenticated: false };
-  const sessionId = sessionIdClaim(identity);
+  // A token of another trusted provider has no Clerk session.
+  const sessionId = isClerkToken(identity, options.issuer)
+    ? sessionIdClaim(identity)
+    : null;
   const stored =
     sessionId === null
       ? null

@@ -139,8 +139,18 @@ export type ClerkSessionsOptions = {
      */
     sessionRetentionMs?: number;
   };
-  /** Defaults for `requireActiveSession` and `customCtx`. */
+  /**
+   * Defaults for `requireActiveSession` and `customCtx`, e.g.
+   * `{ pendingSessions: "allow", impersonatedSessions: "deny" }`.
+   */
   verifier?: VerifierOptions;
+  /**
+   * The Clerk issuer (Clerk's Frontend API URL). Only tokens from it count as
+   * Clerk sessions in `whoami` and the verifier, for apps that trust several
+   * auth providers. Default: env `CLERK_JWT_ISSUER_DOMAIN`, read at call time;
+   * compared without trailing slashes. When neither is set, every token counts.
+   */
+  issuer?: string;
   /**
    * Runs in the same transaction as every change a webhook or a sync makes,
    * exactly once per change; never for a replay, a stale or an ignored event.
@@ -203,7 +213,7 @@ export class ClerkSessions {
 
   /** The identity Convex sees for this request, and its stored session. */
   async whoami(ctx: AuthQueryCtx): Promise<Whoami> {
-    return await whoami(ctx, this.component);
+    return await whoami(ctx, this.component, { issuer: this.options.issuer });
   }
 
   /**
@@ -227,8 +237,13 @@ export class ClerkSessions {
 
   /**
    * The caller's `{ userId, sessionId }`, or a `ConvexError` with `code`
-   * `UNAUTHENTICATED`, `SESSION_ENDED` or `SESSION_UNKNOWN`: a token that is
-   * still valid is refused as soon as Clerk reports its session ended.
+   * `UNAUTHENTICATED` (no token, or not from the Clerk issuer),
+   * `SESSION_ENDED` (terminal, expired, or the user was deleted),
+   * `SESSION_PENDING` (unless `pendingSessions: "allow"`),
+   * `SESSION_IMPERSONATED` (only under `impersonatedSessions: "deny"`) or
+   * `SESSION_UNKNOWN` (only under `unknownSessions: "deny"` or
+   * `legacyTokens: "deny"`): a token that is still valid is refused as soon
+   * as Clerk reports its session ended.
    *
    * @example
    * export const addNote = mutation({
@@ -244,6 +259,7 @@ export class ClerkSessions {
     options: VerifierOptions = {},
   ): Promise<ActiveSession> {
     return await requireActiveSession(ctx, this.component, {
+      issuer: this.options.issuer,
       ...this.options.verifier,
       ...options,
     });

@@ -5,7 +5,13 @@
 import type { ComponentApi } from "../component/_generated/component.js";
 import { isTerminalStatus } from "../shared/sessionValidators.js";
 import { sessionError } from "./errors.js";
-import { sessionIdClaim, type AuthQueryCtx } from "./identity.js";
+import {
+  actorClaim,
+  isClerkToken,
+  sessionIdClaim,
+  sessionStatusClaim,
+  type AuthQueryCtx,
+} from "./identity.js";
 
 export type VerifierOptions = {
   /**
@@ -18,40 +24,84 @@ export type VerifierOptions = {
    * `"allow"` (default) trusts the token alone, `"deny"` refuses it.
    */
   legacyTokens?: "allow" | "deny";
+  /**
+   * A session that is `pending` (a sign-in with a task left, such as choosing
+   * an organization), by its token's `sts` claim or the store: `"deny"`
+   * (default) refuses it with `SESSION_PENDING`, as Clerk's own server
+   * helpers treat it as signed out; `"allow"` lets it through.
+   */
+  pendingSessions?: "allow" | "deny";
+  /**
+   * An impersonated session (an `act` claim in the token, or an actor the
+   * store recorded): `"allow"` (default) lets it through, `"deny"` refuses
+   * it with `SESSION_IMPERSONATED`, for the app's sensitive functions.
+   */
+  impersonatedSessions?: "allow" | "deny";
 };
 
 /** Who is calling, once their session checked out. */
 export type ActiveSession = { userId: string; sessionId: string | null };
 
+function refusePending(options: VerifierOptions): void {
+  if (options.pendingSessions !== "allow") {
+    throw sessionError("SESSION_PENDING", "The session is pending");
+  }
+}
+
+function refuseImpersonated(options: VerifierOptions): void {
+  if (options.impersonatedSessions === "deny") {
+    throw sessionError("SESSION_IMPERSONATED", "The session is impersonated");
+  }
+}
+
+/**
+ * The checks in order: a token at all, from the Clerk issuer, not pending or
+ * impersonated by its own claims, then the store: ended (expiry and user
+ * deletion included), pending, impersonated, unknown. One component query:
+ * one index lookup, a second only for a session the store does not know.
+ */
 export async function requireActiveSession(
   ctx: AuthQueryCtx,
   component: ComponentApi,
-  options: VerifierOptions = {},
+  options: VerifierOptions & { issuer?: string } = {},
 ): Promise<ActiveSession> {
   const identity = await ctx.auth.getUserIdentity();
   if (identity === null) {
     throw sessionError("UNAUTHENTICATED", "Not signed in");
   }
+  if (!isClerkToken(identity, options.issuer)) {
+    throw sessionError(
+      "UNAUTHENTICATED",
+      "The token is not from the Clerk issuer",
+    );
+  }
+  if (sessionStatusClaim(identity) === "pending") refusePending(options);
+  if (actorClaim(identity) !== null) refuseImpersonated(options);
   const userId = identity.subject;
   const sessionId = sessionIdClaim(identity);
-  if (sessionId === null) {
-    if (options.legacyTokens === "deny") {
-      throw sessionError(
-        "SESSION_UNKNOWN",
-        "The token has no sid claim; use Clerk's Convex integration",
-      );
-    }
-    return { userId, sessionId: null };
+  if (sessionId === null && options.legacyTokens === "deny") {
+    throw sessionError(
+      "SESSION_UNKNOWN",
+      "The token has no sid claim; use Clerk's Convex integration",
+    );
   }
-  const stored = await ctx.runQuery(component.sessions.get, { sessionId });
-  if (stored === null || stored.userId !== userId) {
-    if (options.unknownSessions === "deny") {
+  const { session, userDeleted } = await ctx.runQuery(
+    component.sessions.forToken,
+    { sessionId, userId },
+  );
+  if (session === null || session.userId !== userId) {
+    if (userDeleted) {
+      throw sessionError("SESSION_ENDED", "Clerk deleted this user");
+    }
+    if (sessionId !== null && options.unknownSessions === "deny") {
       throw sessionError("SESSION_UNKNOWN", "No record of this session yet");
     }
     return { userId, sessionId };
   }
-  if (isTerminalStatus(stored.status)) {
-    throw sessionError("SESSION_ENDED", `The session is ${stored.status}`);
+  if (isTerminalStatus(session.status)) {
+    throw sessionError("SESSION_ENDED", `The session is ${session.status}`);
   }
+  if (session.status === "pending") refusePending(options);
+  if (session.actor !== null) refuseImpersonated(options);
   return { userId, sessionId };
 }

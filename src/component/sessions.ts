@@ -8,19 +8,56 @@ import {
   vStoredSession,
 } from "../shared/sessionValidators.js";
 import { query } from "./_generated/server.js";
-import { findSession, toStoredSession } from "./store.js";
+import { findSession, findUserDeletion, readSession } from "./store.js";
 
-/** One session by its Clerk id, or null when no webhook reported it. */
+/**
+ * One session by its Clerk id as it reads now (a live session past its
+ * `expireAt` reads `expired`), or null when nothing reported it.
+ */
 export const get = query({
   args: { sessionId: v.string() },
   returns: v.union(vStoredSession, v.null()),
   handler: async (ctx, { sessionId }) => {
     const doc = await findSession(ctx.db, sessionId);
-    return doc && toStoredSession(doc);
+    return doc && readSession(doc, Date.now());
   },
 });
 
-/** A user's sessions, newest first, optionally of one status. */
+/**
+ * What the verifier needs of a token's session: the session as it reads now,
+ * and, only when the session is unknown (or not the token's user's), whether
+ * Clerk deleted that user: a second lookup for unknown sessions only.
+ */
+export const forToken = query({
+  args: {
+    /** Null for a token without a `sid` claim: only the deletion is looked up. */
+    sessionId: v.union(v.string(), v.null()),
+    userId: v.string(),
+  },
+  returns: v.object({
+    session: v.union(vStoredSession, v.null()),
+    userDeleted: v.boolean(),
+  }),
+  handler: async (ctx, { sessionId, userId }) => {
+    const doc = sessionId === null ? null : await findSession(ctx.db, sessionId);
+    if (doc !== null && doc.userId === userId) {
+      return { session: readSession(doc, Date.now()), userDeleted: false };
+    }
+    const deletion = await findUserDeletion(ctx.db, userId);
+    return {
+      session: doc && readSession(doc, Date.now()),
+      userDeleted: deletion !== null,
+    };
+  },
+});
+
+/**
+ * A user's sessions, newest first by Clerk's `created_at` (sessions without
+ * one last). With `status`, a page keeps the matching sessions among the
+ * `numItems` read, so it may be short, or empty before `isDone`: each page
+ * reads a bounded number of documents, and the status matched is the one
+ * read (expiry included).
+ */
 export const listByUser = query({
   args: {
     userId: v.string(),
@@ -29,17 +66,19 @@ export const listByUser = query({
   },
   returns: paginationResultValidator(vStoredSession),
   handler: async (ctx, { userId, status, paginationOpts }) => {
-    const query =
-      status === undefined
-        ? ctx.db
-            .query("sessions")
-            .withIndex("by_user_id", (q) => q.eq("userId", userId))
-        : ctx.db
-            .query("sessions")
-            .withIndex("by_user_id_and_status", (q) =>
-              q.eq("userId", userId).eq("status", status),
-            );
-    const page = await query.order("desc").paginate(paginationOpts);
-    return { ...page, page: page.page.map(toStoredSession) };
+    const page = await ctx.db
+      .query("sessions")
+      .withIndex("by_user_id_and_created_at", (q) => q.eq("userId", userId))
+      .order("desc")
+      .paginate(paginationOpts);
+    const now = Date.now();
+    const sessions = page.page.map((doc) => readSession(doc, now));
+    return {
+      ...page,
+      page:
+        status === undefined
+          ? sessions
+          : sessions.filter((session) => session.status === status),
+    };
   },
 });

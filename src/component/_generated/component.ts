@@ -34,6 +34,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
     >;
   };
   sessions: {
+    forToken: FunctionReference<
+      "query",
+      "internal",
+      { sessionId: string | null; userId: string },
+      { session: { abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null; userDeleted: boolean },
+      Name
+    >;
     get: FunctionReference<
       "query",
       "internal",
