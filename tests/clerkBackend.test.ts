@@ -586,6 +586,17 @@ describe("failures: a clear error, and nothing written", () => {
     expect(clerk.requests).toHaveLength(4);
   });
 
+  test("retries stop when the action's retry budget is spent", async () => {
+    clerk.failure = { kind: "unavailable" };
+    const thrifty = new ClerkSessions(components.clerkSessions, {
+      clerkApi: { retryBudgetMs: 0 },
+    });
+    await expectFailure("CLERK_UNAVAILABLE", () =>
+      t.action((ctx) => thrifty.syncUserSessions(ctx, { userId: "user_1" })),
+    );
+    expect(clerk.requests).toHaveLength(1);
+  });
+
   test("a hung request times out", async () => {
     clerk.failure = { kind: "hang" };
     const quick = new ClerkSessions(components.clerkSessions, {

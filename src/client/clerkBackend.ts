@@ -30,6 +30,12 @@ export type ClerkApiOptions = {
    * fails the call at once, with `retryAfterSeconds` in the error. Default 10 s.
    */
   maxRetryWaitMs?: number;
+  /**
+   * The most one action spends waiting to retry, over all its calls, so a
+   * long walk step under rate limiting ends well inside the action time
+   * limit (the walk retries the page later instead). Default 60 s.
+   */
+  retryBudgetMs?: number;
 };
 
 const DEFAULT_API_URL = "https://api.clerk.com";
@@ -38,6 +44,7 @@ export const CLERK_API_VERSION = "2026-05-12";
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_MAX_RETRY_WAIT_MS = 10_000;
+const DEFAULT_RETRY_BUDGET_MS = 60_000;
 const BACKOFF_BASE_MS = 250;
 /** Clerk's default page size for the walks here. */
 export const CLERK_PAGE_SIZE = 100;
@@ -94,6 +101,8 @@ async function clerkMessage(response: Response): Promise<string> {
 async function failureOf(what: string, response: Response) {
   const { status } = response;
   const wait = retryAfterSeconds(response.headers.get("Retry-After"));
+  // Read in every case, so the connection is released.
+  const message = await clerkMessage(response);
   if (status === 401 || status === 403) {
     return clerkError(
       "CLERK_UNAUTHORIZED",
@@ -119,7 +128,7 @@ async function failureOf(what: string, response: Response) {
   }
   return clerkError(
     "CLERK_REQUEST_FAILED",
-    `Clerk could not ${what} (${status})${await clerkMessage(response)}`,
+    `Clerk could not ${what} (${status})${message}`,
     status,
   );
 }
@@ -188,6 +197,7 @@ export function clerkApi(options: ClerkApiOptions = {}) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  let retryBudgetMs = options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
 
   async function attempt(
     what: string,
@@ -248,7 +258,8 @@ export function clerkApi(options: ClerkApiOptions = {}) {
           data.retryAfterSeconds !== null
             ? data.retryAfterSeconds * 1000
             : BACKOFF_BASE_MS * 2 ** retry * (1 + Math.random() / 4);
-        if (waitMs > maxRetryWaitMs) throw error;
+        if (waitMs > maxRetryWaitMs || waitMs > retryBudgetMs) throw error;
+        retryBudgetMs -= waitMs;
         await sleep(waitMs);
       }
     }
