@@ -44,6 +44,7 @@ import {
   type VerifierOptions,
 } from "./verifier.js";
 import { webhookAction } from "./webhookRoute.js";
+import { devicesApi } from "./devicesApi.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
 export type { ClerkClientState, Verdict } from "./compareSessions.js";
@@ -62,6 +63,26 @@ export type {
 export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
 export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
 export type { ActiveSession, VerifierOptions } from "./verifier.js";
+export { defineSessionEventHandler } from "./sessionEvents.js";
+export type {
+  EndedSession,
+  SessionChange,
+  SessionChangeOf,
+  SessionEventHandlers,
+} from "./sessionEvents.js";
+export {
+  isSignOutError,
+  SIGN_OUT_BATCH_SIZE,
+  SIGN_OUT_ERROR_CODES,
+  vMySession,
+  vSignOutOthersResult,
+} from "./devicesApi.js";
+export type {
+  MySession,
+  SignOutErrorCode,
+  SignOutErrorData,
+  SignOutOthersResult,
+} from "./devicesApi.js";
 export type { ClerkApiOptions } from "./clerkBackend.js";
 export type {
   SyncAllUsersArgs,
@@ -362,11 +383,16 @@ export class ClerkSessions {
 
   /**
    * Functions for the app to re-export: public queries so clients can compare
-   * what Convex sees with what Clerk's client reports, and an internal
-   * mutation for a cron to prune old records.
+   * what Convex sees with what Clerk's client reports, an internal
+   * mutation for a cron to prune old records, and a devices page: the
+   * caller's sessions (`mySessions`), `signOutSession` and
+   * `signOutOtherSessions`, each requiring an active session.
    *
    * @example
    * export const { whoami, sessionStatus, prune } = clerkSessions.api();
+   * // convex/devices.ts
+   * export const { mySessions, signOutSession, signOutOtherSessions } =
+   *   clerkSessions.api();
    * // convex/crons.ts
    * crons.daily("prune clerk sessions", { hourUTC: 4, minuteUTC: 17 }, internal.sessions.prune);
    */
@@ -387,6 +413,7 @@ export class ClerkSessions {
         returns: vPruneResult,
         handler: (ctx) => this.prune(ctx),
       }),
+      ...devicesApi(this),
     };
   }
 
