@@ -93,7 +93,11 @@ export const GENERATED_DIRS: App[] = [
     isComponent: false,
     children: [{ name: "clerkSessions", from: "../../src/component" }],
   },
-  { dir: "src/component", isComponent: true, children: [] },
+  {
+    dir: "src/component",
+    isComponent: true,
+    children: [{ name: "deletionPool", from: "@convex-dev/workpool" }],
+  },
   {
     dir: "bench/app",
     isComponent: false,

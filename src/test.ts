@@ -10,15 +10,25 @@
  */
 import type { TestConvex } from "convex-test";
 import type { GenericSchema, SchemaDefinition } from "convex/server";
+import workpoolTest from "@convex-dev/workpool/test";
 import schema from "./component/schema.js";
 
 const modules = import.meta.glob("./component/**/*.*s");
+
+/** The component's own child components, as its convex.config.ts uses them. */
+export function registerChildren(
+  t: TestConvex<SchemaDefinition<GenericSchema, boolean>>,
+  name: string = "clerkSessions",
+): void {
+  workpoolTest.register(t, `${name}/deletionPool`);
+}
 
 export function register(
   t: TestConvex<SchemaDefinition<GenericSchema, boolean>>,
   name: string = "clerkSessions",
 ): void {
   t.registerComponent(name, schema, modules);
+  registerChildren(t, name);
 }
 
-export default { register, schema, modules };
+export default { register, registerChildren, schema, modules };

@@ -18,6 +18,7 @@ import {
   seedSessions,
 } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
+import { components } from "../convex/_generated/api.js";
 
 beforeEach(() => vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET));
 afterEach(() => vi.unstubAllEnvs());
@@ -61,3 +62,55 @@ test("a failed apply answers 500, writes nothing, and the redelivery applies onc
   expect(await countStatuses(t)).toEqual({ ended: 2, removed: 1 });
   expect((await componentTables(t)).deletedUsers).toHaveLength(1);
 });
+
+test("a deletion batch that fails after the webhook is retried until every session of the user is removed", async () => {
+  vi.useFakeTimers();
+  try {
+    // Each live session costs two writes (the session and the app's onEvent
+    // record), so a batch of 100 live sessions fails under this limit. The
+    // first batch, in the webhook, holds ended sessions: no change, it passes.
+    const t = exampleApp({ transactionLimits: { documentsWritten: 120 } });
+    await seedSessions(t, {
+      userId: "user_big",
+      count: 100,
+      status: "ended",
+      updatedAt: BASE_TIME,
+    });
+    for (let i = 0; i < 150; i++) {
+      await t.mutation(components.clerkSessions.events.apply, {
+        event: {
+          kind: "session",
+          type: "session.created",
+          session: {
+            sessionId: `sess_live_${i}`,
+            userId: "user_big",
+            clientId: null,
+            status: "active",
+            createdAt: BASE_TIME,
+            updatedAt: BASE_TIME,
+            lastActiveAt: BASE_TIME,
+            expireAt: null,
+            abandonAt: null,
+            device: null,
+            actor: null,
+          },
+        },
+      });
+    }
+    const answer = await post(
+      t,
+      signedDelivery(clerkUserDeletedEvent("user_big", BASE_TIME + 60_000))
+        .init,
+    );
+    expect(answer.body.result).toBe("applied");
+    await t.finishAllScheduledFunctions(vi.runAllTimers, 500);
+    expect(await countStatuses(t)).toEqual({ ended: 100, removed: 150 });
+    const records = await t.run((ctx) =>
+      ctx.db.query("sessionEvents").collect(),
+    );
+    // onEvent ran once per change, the failed attempts left nothing behind.
+    expect(records.filter((r) => r.type === "user.deleted")).toHaveLength(150);
+  } finally {
+    vi.useRealTimers();
+  }
+}, 60_000);

@@ -61,4 +61,6 @@ export const internal: FilterApi<
   FunctionReference<any, "internal">
 > = anyApi as any;
 
-export const components = componentsGeneric() as unknown as {};
+export const components = componentsGeneric() as unknown as {
+  deletionPool: import("@convex-dev/workpool/_generated/component.js").ComponentApi<"deletionPool">;
+};
