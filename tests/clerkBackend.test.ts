@@ -18,9 +18,11 @@ import {
   clerkErrors,
   clerkSessionJson,
   startFakeClerk,
+  type ClerkSessionJson,
   type FakeAnswer,
   type FakeClerk,
 } from "../fixtures/fakeClerkApi.js";
+import { PUBLISHED_PAYLOADS } from "../fixtures/clerkPublished/index.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 import {
   ClerkSessions,
@@ -30,6 +32,7 @@ import {
 } from "../src/client/index.js";
 
 const DAY = 86_400_000;
+type ClerkSession = ClerkSessionJson & { user?: unknown };
 /** Clerk's times for the sessions here: recent, so nothing expires or is pruned. */
 const NOW = Date.now();
 
@@ -132,6 +135,46 @@ describe("one user's sessions", () => {
       "GET /v1/sessions?user_id=user_1&limit=100&offset=0&paginated=true",
     ]);
   });
+
+  test.each(
+    PUBLISHED_PAYLOADS.filter((payload) => payload.type.startsWith("session.")),
+  )(
+    "Clerk's published session object ($type example) is stored as Clerk has it",
+    async ({ body }) => {
+      // A Backend API `Session` is the webhook's `data` without the embedded user.
+      const { user, ...session } = (JSON.parse(body) as { data: ClerkSession })
+        .data;
+      expect(user).toBeDefined();
+      clerk.sessions.push(session);
+      const result = await t.action((ctx) =>
+        clerkSessions.syncUserSessions(ctx, { userId: session.user_id }),
+      );
+      expect(result).toEqual({ fetched: 1, applied: 1, stale: 0, skipped: 0 });
+      const [stored] = (await componentTables(t)).sessions;
+      const activity = session.latest_activity;
+      expect(stored).toMatchObject({
+        sessionId: session.id,
+        userId: session.user_id,
+        clientId: session.client_id,
+        reportedStatus: session.status,
+        createdAt: session.created_at,
+        updatedAt: session.updated_at,
+        lastActiveAt: session.last_active_at,
+        expireAt: session.expire_at,
+        abandonAt: session.abandon_at,
+        actor: null,
+      });
+      if (activity) {
+        expect(stored?.["device"]).toEqual({
+          deviceType: activity["device_type"],
+          browserName: activity["browser_name"],
+          browserVersion: activity["browser_version"],
+          isMobile: activity["is_mobile"],
+        });
+      }
+      expect(JSON.stringify(stored)).not.toContain("192.168.1.100");
+    },
+  );
 
   test("a sync never resurrects a session the store knows ended", async () => {
     await post(

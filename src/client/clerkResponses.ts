@@ -1,11 +1,13 @@
 /**
  * Checks Clerk's Backend API answers against the shapes Clerk publishes
- * (clerk/openapi-specs, bapi/2026-05-12.yml), without a schema library:
+ * (clerk/openapi-specs, bapi/2026-05-12.yml at commit 7987d1b), without a
+ * schema library:
  *
  * - `GET /v1/users` answers an array of `User` (`User.List`); the count comes
  *   from `GET /v1/users/count` as `{ object: "total_count", total_count }`.
- * - `GET /v1/sessions` answers an array of `Session` (`Session.List`), or
- *   `{ data, total_count }` when asked with `paginated=true`.
+ * - `GET /v1/sessions` answers an array of `Session` (`Session.List`); asked
+ *   with `paginated=true` (the spec's `Paginated` parameter, as Clerk's own
+ *   SDK asks), `{ data, total_count }`. Both are accepted.
  * - `POST /v1/sessions/{id}/revoke` answers one `Session`.
  *
  * A list whose envelope is not one of those fails the whole call; one
