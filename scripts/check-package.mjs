@@ -1,9 +1,12 @@
 // `npm run check:package`: packs this package, installs the tarball into a
-// throw-away app outside the repo, writes the app's convex/ files from the
-// README's snippets, then runs a convex-test suite there and typechecks it.
+// throw-away app outside the repo with only `convex` and `convex-helpers`
+// beside it, writes the app's convex/ files from the README's "Install into
+// an app" section alone, then runs a convex-test suite there and typechecks
+// the app's convex/ folder as Convex's own tsconfig does, without @types/node.
+// `buildInstalledApp` is shared with `npm run check:deploy`.
 import { execFileSync } from "node:child_process";
 import {
-  cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -11,29 +14,36 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ours = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
-const work = mkdtempSync(join(tmpdir(), "convex-clerk-sessions-check-"));
-const app = join(work, "app");
+const INSTALL_HEADING = "## Install into an app";
 
-function run(command, args, cwd) {
+export function run(command, args, cwd, env = {}) {
   console.log(`$ ${command} ${args.join(" ")}   (in ${cwd})`);
   execFileSync(command, args, {
     cwd,
     stdio: "inherit",
-    env: { ...process.env, CI: "true" },
+    env: { ...process.env, CI: "true", ...env },
   });
 }
 
-/** The README's `// convex/<file>` blocks, as an installed app writes them. */
-function readmeFiles() {
+/**
+ * The `// convex/<file>` blocks of the README's install section, from its
+ * heading to the next `## ` heading: what a new user copies.
+ */
+export function installSectionFiles() {
   const readme = readFileSync(join(repo, "README.md"), "utf8");
+  const start = readme.indexOf(`\n${INSTALL_HEADING}\n`);
+  if (start === -1) throw new Error(`README has no "${INSTALL_HEADING}"`);
+  const end = readme.indexOf("\n## ", start + 1);
+  const section = readme.slice(start, end === -1 ? undefined : end);
   const files = {};
-  for (const [, block] of readme.matchAll(
+  for (const [, block] of section.matchAll(
     /```ts\n(\/\/ convex\/[\s\S]*?)```/g,
   )) {
     const [first, ...rest] = block.split("\n");
@@ -42,34 +52,14 @@ function readmeFiles() {
   return files;
 }
 
-/** The example app's file with the package imported by name. */
-function asInstalled(source) {
-  return source
-    .replaceAll(
-      '"../src/component/convex.config.js"',
-      '"convex-clerk-sessions/convex.config"',
-    )
-    .replaceAll('"../src/client/index.js"', '"convex-clerk-sessions"');
-}
-
-function apiTs(modules) {
-  const names = modules.sort();
-  return `/* eslint-disable */
-// Written by check-package the way \`npx convex codegen\` writes it.
-${names.map((m) => `import type * as ${m} from "../${m}.js";`).join("\n")}
-import type { ApiFromModules, FilterApi, FunctionReference } from "convex/server";
-import { anyApi, componentsGeneric } from "convex/server";
-
-const fullApi: ApiFromModules<{
-${names.map((m) => `  ${m}: typeof ${m};`).join("\n")}
-}> = anyApi as any;
-
-export const api: FilterApi<typeof fullApi, FunctionReference<any, "public">> = anyApi as any;
-export const internal: FilterApi<typeof fullApi, FunctionReference<any, "internal">> = anyApi as any;
-export const components = componentsGeneric() as unknown as {
-  clerkSessions: import("convex-clerk-sessions/_generated/component.js").ComponentApi<"clerkSessions">;
-};
-`;
+/** convex/tsconfig.json as `npx convex dev` writes it for a new app. */
+function convexTsconfig() {
+  const require = createRequire(import.meta.url);
+  const templates = join(
+    dirname(require.resolve("convex/package.json")),
+    "dist/cjs/cli/codegen_templates",
+  );
+  return require(join(templates, "tsconfig.js")).tsconfigCodegen();
 }
 
 const APP_TEST = `import { convexTest } from "convex-test";
@@ -77,14 +67,13 @@ import clerkSessionsTest from "convex-clerk-sessions/test";
 import { Webhook } from "svix";
 import { expect, test, vi } from "vitest";
 import { api } from "../convex/_generated/api";
-import schema from "../convex/schema";
 
 const modules = import.meta.glob("../convex/**/*.*s");
 const secret = "whsec_" + btoa("a secret for the installed app");
 
 test("a signed webhook reaches the component and whoami reads it back", async () => {
   vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", secret);
-  const t = convexTest(schema, modules);
+  const t = convexTest(undefined, modules);
   clerkSessionsTest.register(t);
 
   const body = JSON.stringify({
@@ -110,7 +99,13 @@ test("a signed webhook reaches the component and whoami reads it back", async ()
 });
 `;
 
-try {
+/**
+ * Packs the package and installs it into `<work>/app`, an app made of the
+ * install section's files and the `_generated/` convex's codegen writes.
+ * Installs from the npm cache only (`--offline`) when `offline` is set.
+ */
+export function buildInstalledApp(work, { offline = false } = {}) {
+  const app = join(work, "app");
   mkdirSync(join(app, "convex", "_generated"), { recursive: true });
   mkdirSync(join(app, "tests"), { recursive: true });
   run("npm", ["pack", "--pack-destination", work], repo);
@@ -130,13 +125,13 @@ try {
           convex: dev.convex,
           "convex-helpers": ours.dependencies["convex-helpers"],
         },
+        // For the app's own test only; convex/ is typechecked without them.
         devDependencies: {
           "convex-test": dev["convex-test"],
           vitest: dev.vitest,
           "@edge-runtime/vm": dev["@edge-runtime/vm"],
           typescript: dev.typescript,
-          "@types/node": dev["@types/node"],
-          svix: ours.dependencies.svix,
+          svix: ours.dependencies.svix ?? dev.svix,
         },
       },
       null,
@@ -144,27 +139,11 @@ try {
     ),
   );
 
-  for (const [name, source] of Object.entries(readmeFiles())) {
+  const files = installSectionFiles();
+  for (const [name, source] of Object.entries(files)) {
     writeFileSync(join(app, "convex", name), source);
   }
-  writeFileSync(
-    join(app, "convex", "schema.ts"),
-    asInstalled(readFileSync(join(repo, "convex", "schema.ts"), "utf8")),
-  );
-  for (const file of ["server.ts", "dataModel.ts"]) {
-    cpSync(
-      join(repo, "convex", "_generated", file),
-      join(app, "convex", "_generated", file),
-    );
-  }
-  const modules = readdirSync(join(app, "convex"))
-    .filter(
-      (name) =>
-        name.endsWith(".ts") &&
-        !/^(schema|convex\.config|auth\.config)\.ts$/.test(name),
-    )
-    .map((name) => name.replace(/\.ts$/, ""));
-  writeFileSync(join(app, "convex", "_generated", "api.ts"), apiTs(modules));
+  writeFileSync(join(app, "convex", "tsconfig.json"), convexTsconfig());
   writeFileSync(join(app, "tests", "app.test.ts"), APP_TEST);
   writeFileSync(
     join(app, "vitest.config.ts"),
@@ -189,23 +168,75 @@ export default defineConfig({
           strict: true,
           skipLibCheck: true,
           noEmit: true,
-          types: ["vite/client", "node"],
+          types: ["vite/client"],
         },
-        include: ["convex", "tests"],
+        include: ["tests"],
       },
       null,
       2,
     ),
   );
 
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], app);
-  run("npx", ["vitest", "run"], app);
-  run("npx", ["tsc", "-p", "."], app);
-  console.log(
-    `check:package: the packed tarball installs, its webhook and whoami work, and the app typechecks (${modules.length} modules from the README)`,
+  run(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      offline ? "--offline" : "--prefer-offline",
+    ],
+    app,
   );
-  rmSync(work, { recursive: true, force: true });
-} catch (error) {
-  console.error(`check:package failed; the app is left in ${app}`);
-  throw error;
+  run(
+    "npx",
+    [
+      "tsx",
+      join(repo, "scripts", "convexCodegen.ts"),
+      "--app",
+      join(app, "convex"),
+      "--component",
+      "clerkSessions=convex-clerk-sessions",
+    ],
+    repo,
+  );
+  return { app, files: Object.keys(files).sort() };
+}
+
+/**
+ * Typechecks convex/ with Convex's own tsconfig, adding only `types: []` so
+ * no @types package (@types/node above all) can stand in for a declaration.
+ */
+function typecheckConvexFolder(app) {
+  const config = join(app, "convex", "tsconfig.json");
+  const source = readFileSync(config, "utf8");
+  const opening = '"compilerOptions": {';
+  if (!source.includes(opening)) throw new Error("unexpected convex tsconfig");
+  writeFileSync(
+    config,
+    source.replace(opening, `${opening}\n    "types": [],`),
+  );
+  run("npx", ["tsc", "-p", "convex"], app);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const work = mkdtempSync(join(tmpdir(), "convex-clerk-sessions-check-"));
+  let app = join(work, "app");
+  try {
+    const built = buildInstalledApp(work);
+    app = built.app;
+    if (existsSync(join(app, "node_modules", "@types", "node")))
+      console.log(
+        "note: @types/node came in transitively; convex/ is still checked with types: []",
+      );
+    run("npx", ["vitest", "run"], app);
+    typecheckConvexFolder(app);
+    run("npx", ["tsc", "-p", "."], app);
+    console.log(
+      `check:package: the packed tarball installs; an app of the README's install section alone (${built.files.join(", ")}) answers a signed webhook, reads whoami, and typechecks without @types/node`,
+    );
+    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    console.error(`check:package failed; the app is left in ${app}`);
+    throw error;
+  }
 }
