@@ -259,7 +259,7 @@ try {
   ]);
 
   const { app } = buildInstalledApp(join(work, "installed"), {
-    offline: process.env.CHECK_DEPLOY_ONLINE !== "1",
+    offline: true,
   });
   const installedRequest = writePushRequest(app, "installed app");
   const installedComponents = installedRequest.request.componentDefinitions.map(

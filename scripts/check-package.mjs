@@ -102,7 +102,8 @@ test("a signed webhook reaches the component and whoami reads it back", async ()
 /**
  * Packs the package and installs it into `<work>/app`, an app made of the
  * install section's files and the `_generated/` convex's codegen writes.
- * Installs from the npm cache only (`--offline`) when `offline` is set.
+ * With `offline`, installs from the npm cache alone, going online only for
+ * what the cache lacks.
  */
 export function buildInstalledApp(work, { offline = false } = {}) {
   const app = join(work, "app");
@@ -177,16 +178,19 @@ export default defineConfig({
     ),
   );
 
-  run(
-    "npm",
-    [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      offline ? "--offline" : "--prefer-offline",
-    ],
-    app,
-  );
+  const install = (mode) =>
+    run("npm", ["install", "--no-audit", "--no-fund", mode], app);
+  if (!offline) install("--prefer-offline");
+  else {
+    try {
+      install("--offline");
+    } catch {
+      // The cache lacks some package metadata (a lockfile install fetches
+      // tarballs only): fetch what is missing.
+      console.log("not everything is in the npm cache; installing online");
+      install("--prefer-offline");
+    }
+  }
   run(
     "npx",
     [
