@@ -491,7 +491,12 @@ describe("a walk over every user", () => {
           }
         : undefined;
     const { status } = await walk();
-    expect(status).toMatchObject({ state: "done", users: 2, offset: 3 });
+    expect(status).toMatchObject({
+      state: "done",
+      users: 2,
+      offset: 3,
+      skipped: 1,
+    });
     expect(warnings).toEqual([
       "Clerk Backend API: skipped an entry of list users: a user has no id",
     ]);

@@ -205,7 +205,9 @@ export async function syncAllUsers(
     if (sameIds(page.userIds, step.previousPageIds)) {
       throw repeatedPage("users", offset);
     }
-    const counts = await syncUsers(ctx, deps, api, page.userIds);
+    const read = await syncUsers(ctx, deps, api, page.userIds);
+    // Malformed users in the page count as skipped too.
+    const counts = { ...read, skipped: read.skipped + page.skipped };
     const nextOffset = offset + page.length;
     const done =
       page.length === 0 ||
@@ -217,7 +219,7 @@ export async function syncAllUsers(
       pageIds: page.userIds,
       users: page.userIds.length,
       totalCount: page.totalCount,
-      counts: { ...counts, skipped: counts.skipped + page.skipped },
+      counts,
       nextOffset,
       done,
       ...(next === undefined ? {} : { next }),
