@@ -49,7 +49,7 @@ type SessionEndChange = {
   after: EndedSession;
 };
 
-/** Clerk deleted the user: one change per stored session of theirs. */
+/** Clerk deleted the user: one change per stored session the deletion ends. */
 type UserDeletedChange = {
   type: "user.deleted";
   before: StoredSession;
