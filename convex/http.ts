@@ -1,9 +1,10 @@
 import { httpRouter } from "convex/server";
+import { registerRoutes } from "../src/client/webhook.js";
 import { clerkSessions } from "./sessions.js";
 
 const http = httpRouter();
 
 // POST /clerk/webhook, verified with CLERK_WEBHOOK_SIGNING_SECRET.
-clerkSessions.registerRoutes(http);
+registerRoutes(http, clerkSessions);
 
 export default http;

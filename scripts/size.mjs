@@ -75,8 +75,9 @@ const scenarios = [
     contents: `
       import { httpRouter } from "convex/server";
       import { ClerkSessions } from "./src/client/index.ts";
+      import { registerRoutes } from "./src/client/webhook.ts";
       const http = httpRouter();
-      new ClerkSessions({}).registerRoutes(http);
+      registerRoutes(http, new ClerkSessions({}));
       export default http;
     `,
   },

@@ -1,4 +1,4 @@
-/** Options of `ClerkSessions.registerRoutes`, and the component's own argument checks. */
+/** Options of `registerRoutes`, and the component's own argument checks. */
 import { httpRouter } from "convex/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { components } from "../convex/_generated/api.js";
@@ -10,6 +10,7 @@ import {
   signedDelivery,
 } from "../fixtures/svixDelivery.js";
 import { ClerkSessions, DEFAULT_WEBHOOK_PATH } from "../src/client/index.js";
+import { registerRoutes } from "../src/client/webhook.js";
 import { handleWebhook } from "../src/client/webhookRoute.js";
 
 afterEach(() => vi.unstubAllEnvs());
@@ -23,8 +24,8 @@ describe("registerRoutes", () => {
   test("mounts POST on the default path, or on the path given", () => {
     const clerkSessions = new ClerkSessions(components.clerkSessions);
     const http = httpRouter();
-    clerkSessions.registerRoutes(http);
-    clerkSessions.registerRoutes(http, { path: "/hooks/clerk" });
+    registerRoutes(http, clerkSessions);
+    registerRoutes(http, clerkSessions, { path: "/hooks/clerk" });
     expect(DEFAULT_WEBHOOK_PATH).toBe("/clerk/webhook");
     expect(http.lookup("/clerk/webhook", "POST")).not.toBeNull();
     expect(http.lookup("/hooks/clerk", "POST")).not.toBeNull();

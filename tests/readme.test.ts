@@ -20,7 +20,8 @@ function asInstalledApp(source: string): string {
       '"../src/component/convex.config.js"',
       '"convex-clerk-sessions/convex.config"',
     )
-    .replace('"../src/client/index.js"', '"convex-clerk-sessions"');
+    .replace('"../src/client/index.js"', '"convex-clerk-sessions"')
+    .replace('"../src/client/webhook.js"', '"convex-clerk-sessions/webhook"');
 }
 
 function fencedBlocks(language: string): string[] {

@@ -45,6 +45,7 @@ import {
   type StoredSession,
 } from "../src/client/index.js";
 import { toSessionChange } from "../src/client/sessionEvents.js";
+import { registerRoutes } from "../src/client/webhook.js";
 
 /**
  * Handlers for some kinds only; each records the kind it was registered for,
@@ -103,7 +104,7 @@ const clerkSessions = new ClerkSessions(components.clerkSessions, {
   ]?.["record"] as OnEventMutation,
 });
 const http = httpRouter();
-clerkSessions.registerRoutes(http);
+registerRoutes(http, clerkSessions);
 
 const appModules = importOnce({
   ...import.meta.glob("../convex/**/*.*s"),

@@ -1,9 +1,10 @@
 import { httpRouter } from "convex/server";
+import { registerRoutes } from "../../src/client/webhook.js";
 import { referenceWebhook } from "./reference.js";
 import { clerkSessions } from "./sessions.js";
 
 const http = httpRouter();
-clerkSessions.registerRoutes(http);
+registerRoutes(http, clerkSessions);
 http.route({
   path: "/reference/webhook",
   method: "POST",

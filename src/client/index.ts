@@ -6,7 +6,6 @@ import {
   type GenericActionCtx,
   type GenericDataModel,
   type GenericMutationCtx,
-  type HttpRouter,
   type PaginationOptions,
   type PaginationResult,
 } from "convex/server";
@@ -43,7 +42,6 @@ import {
   type ActiveSession,
   type VerifierOptions,
 } from "./verifier.js";
-import { webhookAction } from "./webhookRoute.js";
 import { devicesApi } from "./devicesApi.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
@@ -181,7 +179,10 @@ export type ClerkSessionsOptions = {
   clerkApi?: ClerkApiOptions;
 };
 
-/** The default path of the webhook route. */
+/**
+ * The default path of the webhook route, which `registerRoutes` from
+ * `convex-clerk-sessions/webhook` mounts.
+ */
 export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
 
 type RunQueryCtx = Pick<GenericActionCtx<GenericDataModel>, "runQuery">;
@@ -207,30 +208,6 @@ export class ClerkSessions {
     public component: ComponentApi,
     public options: ClerkSessionsOptions = {},
   ) {}
-
-  /**
-   * Mounts the Clerk webhook route on the app's router.
-   *
-   * @example
-   * // convex/http.ts
-   * const http = httpRouter();
-   * clerkSessions.registerRoutes(http);
-   * export default http;
-   */
-  registerRoutes(
-    http: HttpRouter,
-    options: { path?: string; webhookSecret?: string } = {},
-  ): void {
-    const { path = DEFAULT_WEBHOOK_PATH, ...webhookOptions } = options;
-    http.route({
-      path,
-      method: "POST",
-      handler: webhookAction(this.component, {
-        ...webhookOptions,
-        onEvent: () => this.onEventHandle(),
-      }),
-    });
-  }
 
   /** The identity Convex sees for this request, and its stored session. */
   async whoami(ctx: AuthQueryCtx): Promise<Whoami> {
