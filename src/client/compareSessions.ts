@@ -19,8 +19,20 @@ export const VERDICTS = [
   "convex_stale_session",
   "session_ended",
   "no_session_claim",
+  "clerk_session_not_restored",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
+
+/** Ended by status, or by an `expireAt` that has passed (absent reads as unknown). */
+function hasEnded(
+  status: Pick<SessionStatusResult, "status"> & { expireAt?: number | null },
+  now: number,
+): boolean {
+  return (
+    isTerminalStatus(status.status) ||
+    (status.expireAt != null && status.expireAt <= now)
+  );
+}
 
 /**
  * Says which side is wrong when Clerk's client and Convex disagree about the
@@ -30,6 +42,11 @@ export type Verdict = (typeof VERDICTS)[number];
  * @param input.whoami the `whoami` query's result.
  * @param input.status `sessionStatus` of Clerk's current session; not needed
  *   while Clerk is signed out.
+ * @param input.rememberedSessionId the last session Convex confirmed on this
+ *   device (see the provider's `storage`), or null; only read while Clerk is
+ *   signed out.
+ * @param input.rememberedStatus `sessionStatus` of that session.
+ * @param input.now the time to judge `expireAt` by; defaults to `Date.now()`.
  * @example
  * const verdict = compareSessions({ clerk: useAuth(), whoami, status });
  * if (verdict === "convex_stale_session") await refreshToken();
@@ -38,19 +55,33 @@ export function compareSessions(input: {
   clerk: ClerkClientState;
   whoami: Whoami | undefined;
   status: SessionStatusResult | undefined;
+  rememberedSessionId?: string | null;
+  rememberedStatus?: SessionStatusResult | undefined;
+  now?: number;
 }): Verdict {
   const { clerk, whoami, status } = input;
+  const now = input.now ?? Date.now();
   if (!clerk.isLoaded || whoami === undefined) return "loading";
   if (!clerk.isSignedIn) {
+    if (input.rememberedSessionId) {
+      const remembered = input.rememberedStatus;
+      if (remembered === undefined) return "loading";
+      if (remembered.status === "active" && !hasEnded(remembered, now)) {
+        return "clerk_session_not_restored";
+      }
+    }
     return whoami.authenticated ? "convex_stale_session" : "signed_out";
   }
   if (!clerk.sessionId || status === undefined) return "loading";
   if (!whoami.authenticated) {
-    return isTerminalStatus(status.status)
-      ? "session_ended"
-      : "convex_unauthenticated";
+    return hasEnded(status, now) ? "session_ended" : "convex_unauthenticated";
   }
   if (whoami.sessionId === null) return "no_session_claim";
   if (whoami.sessionId !== clerk.sessionId) return "convex_stale_session";
-  return isTerminalStatus(whoami.session.status) ? "session_ended" : "in_sync";
+  return hasEnded(
+    { status: whoami.session.status, expireAt: status.expireAt },
+    now,
+  )
+    ? "session_ended"
+    : "in_sync";
 }

@@ -1,15 +1,30 @@
 export {
   ConvexProviderWithClerkSessions,
   type ConvexProviderWithClerkSessionsProps,
-  type RecoveryEvent,
-  type RecoveryOptions,
 } from "./ConvexProviderWithClerkSessions.js";
 export {
   useSessionSync,
   type SessionQueries,
   type SessionSync,
 } from "./useSessionSync.js";
-export type { ClerkAuthState, UseClerkAuth } from "./clerkAuth.js";
+export {
+  useSessionRecovery,
+  type SessionEndedInfo,
+  type SessionRecoveryState,
+} from "./SessionRecovery.js";
+export {
+  DEFAULT_RECOVERY,
+  type RecoveryError,
+  type RecoveryEvent,
+  type RecoveryOptions,
+  type RecoveryStatus,
+} from "./recoveryPolicy.js";
+export type { SessionStorage } from "./rememberedSession.js";
+export {
+  sessionFingerprint,
+  type ClerkAuthState,
+  type UseClerkAuth,
+} from "./clerkAuth.js";
 export {
   compareSessions,
   VERDICTS,

@@ -1,3 +1,4 @@
+import { createContext, useContext, useEffect, useState } from "react";
 import { useQuery } from "convex/react";
 import type { FunctionReference } from "convex/server";
 import { compareSessions, type Verdict } from "../client/compareSessions.js";
@@ -28,8 +29,35 @@ export type SessionSync = {
 };
 
 /**
+ * The last session Convex confirmed on this device, as the provider's
+ * `storage` remembers it: `undefined` while storage is being read, null for
+ * none (or no storage).
+ */
+export const RememberedSessionContext = createContext<
+  string | null | undefined
+>(null);
+
+/** Re-renders when `at` (ms) passes, so a read-time expiry shows without a new query result. */
+function useNowAfter(times: (number | null | undefined)[]): number {
+  const [now, setNow] = useState(() => Date.now());
+  const next = Math.min(
+    ...times.filter((t): t is number => typeof t === "number" && t > now),
+  );
+  useEffect(() => {
+    if (!Number.isFinite(next)) return;
+    // setTimeout holds 32-bit delays; a later expiry re-arms on the way.
+    const delay = Math.min(next - Date.now(), 2 ** 31 - 1);
+    const timer = setTimeout(() => setNow(Date.now()), Math.max(0, delay));
+    return () => clearTimeout(timer);
+  }, [next]);
+  return now;
+}
+
+/**
  * Compares the session Clerk's client reports with the identity Convex sees.
- * Uses no DOM APIs, so it runs in React Native / Expo too.
+ * Uses no DOM APIs, so it runs in React Native / Expo too. Under
+ * `ConvexProviderWithClerkSessions` with `storage`, a signed-out Clerk is
+ * also checked against the last session Convex confirmed on this device.
  *
  * @example
  * const { verdict } = useSessionSync({ useAuth, ...api.sessions });
@@ -39,16 +67,32 @@ export function useSessionSync(
   options: { useAuth: UseClerkAuth } & SessionQueries,
 ): SessionSync {
   const { isLoaded, isSignedIn, sessionId } = options.useAuth();
+  const rememberedSessionId = useContext(RememberedSessionContext);
   const whoami = useQuery(options.whoami, {});
   const status = useQuery(
     options.sessionStatus,
     isSignedIn && sessionId ? { sessionId } : "skip",
   );
-  const verdict = compareSessions({
-    clerk: { isLoaded, isSignedIn, sessionId },
-    whoami,
-    status,
-  });
+  const checkRemembered = isLoaded && !isSignedIn && !!rememberedSessionId;
+  const rememberedStatus = useQuery(
+    options.sessionStatus,
+    checkRemembered ? { sessionId: rememberedSessionId } : "skip",
+  );
+  const now = useNowAfter([
+    status?.expireAt,
+    checkRemembered ? rememberedStatus?.expireAt : null,
+  ]);
+  const verdict =
+    isLoaded && !isSignedIn && rememberedSessionId === undefined
+      ? "loading"
+      : compareSessions({
+          clerk: { isLoaded, isSignedIn, sessionId },
+          whoami,
+          status,
+          rememberedSessionId: checkRemembered ? rememberedSessionId : null,
+          rememberedStatus,
+          now,
+        });
   return {
     verdict,
     clerkSessionId: sessionId ?? null,

@@ -1,295 +1,288 @@
 // @vitest-environment jsdom
 /**
- * ConvexProviderWithClerkSessions and useSessionSync with React Testing
- * Library, a stand-in Convex client and a stand-in Clerk: the flows where
- * apps get stuck, and the recovery that gets them out.
+ * ConvexProviderWithClerkSessions, useSessionSync and useSessionRecovery on
+ * convex's real ConvexReactClient over the in-memory sync server: when a new
+ * token is fetched, which kind, and the recovery contract.
  */
 import { act, cleanup, render } from "@testing-library/react";
-import type { ConvexReactClient } from "convex/react";
-import { makeFunctionReference } from "convex/server";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
-  createFakeClerk,
-  type FakeClerk,
-} from "../../fixtures/react/fakeClerk.js";
-import { FakeConvexClient } from "../../fixtures/react/fakeConvexClient.js";
+  advance,
+  App,
+  countSetAuth,
+  latestVerdict,
+  newAppLog,
+  queries,
+  Report,
+  startBed,
+  stopBed,
+  type AppLog,
+} from "../../fixtures/react/harness.js";
+import type { TestBed } from "../../fixtures/syncServer/testBed.js";
 import {
   ConvexProviderWithClerkSessions,
-  useSessionSync,
+  useSessionRecovery,
   type RecoveryEvent,
+  type RecoveryOptions,
   type SessionQueries,
-  type SessionSync,
+  type SessionRecoveryState,
 } from "../../src/react/index.js";
 
-const queries: SessionQueries = {
-  whoami: makeFunctionReference<"query", Record<string, never>, never>(
-    "sessions:whoami",
-  ) as SessionQueries["whoami"],
-  sessionStatus: makeFunctionReference<"query", { sessionId: string }, never>(
-    "sessions:sessionStatus",
-  ) as SessionQueries["sessionStatus"],
-};
+let bed: TestBed;
+let log: AppLog;
+let events: RecoveryEvent[];
+let recovery: SessionRecoveryState | undefined;
 
-let clerk: FakeClerk;
-let convex: FakeConvexClient;
-let seen: SessionSync[];
-let recoveries: RecoveryEvent[];
+beforeEach(async () => {
+  bed = await startBed();
+  log = newAppLog();
+  events = [];
+  recovery = undefined;
+});
+afterEach(async () => {
+  await stopBed(bed, cleanup);
+});
 
-function Probe({ useAuth }: { useAuth: FakeClerk["useAuth"] }) {
-  seen.push(useSessionSync({ useAuth, ...queries }));
-  return null;
-}
+const RecoveryProbe = () => (
+  <Report
+    use={useSessionRecovery}
+    to={(value) => {
+      recovery = value;
+    }}
+  />
+);
 
-function mount(withRecovery = true) {
-  return render(
+function mount(
+  options: {
+    withQueries?: boolean;
+    recovery?: RecoveryOptions;
+    sessionClaimNames?: string[];
+  } = {},
+) {
+  const client = bed.client("ours");
+  const setAuth = countSetAuth(client);
+  const withQueries = options.withQueries ?? true;
+  render(
     <ConvexProviderWithClerkSessions
-      client={convex as unknown as ConvexReactClient}
-      useAuth={clerk.useAuth}
-      {...(withRecovery ? { queries } : {})}
-      recovery={{ gracePeriodMs: 1_000, maxAttempts: 3 }}
-      onRecovery={(event) => recoveries.push(event)}
+      client={client}
+      useAuth={bed.clerk.useAuth}
+      {...(withQueries ? { queries } : {})}
+      recovery={options.recovery ?? { gracePeriodMs: 1_000 }}
+      onRecovery={(event) => events.push(event)}
+      sessionClaimNames={options.sessionClaimNames}
     >
-      <Probe useAuth={clerk.useAuth} />
+      <App log={log} useAuth={bed.clerk.useAuth}>
+        {withQueries ? <RecoveryProbe /> : null}
+      </App>
     </ConvexProviderWithClerkSessions>,
   );
+  return { setAuth };
 }
 
-const latest = () => seen[seen.length - 1];
-/** Lets token fetches resolve and React commit. */
-const settle = async (ms = 0) => {
-  await act(async () => {
-    await vi.advanceTimersByTimeAsync(ms);
-  });
-};
+async function signIn(sessionId: string, options = {}) {
+  await bed.sessionCreated(sessionId);
+  await bed.clerk.signIn(sessionId, options);
+}
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  clerk = createFakeClerk();
-  convex = new FakeConvexClient();
-  seen = [];
-  recoveries = [];
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
-
-describe("the stuck flows", () => {
-  test("first render before Clerk has loaded: loading, and Convex is not asked for auth", async () => {
-    mount();
-    await settle();
-    expect(latest()?.verdict).toBe("loading");
-    expect(convex.authCalls).toEqual([]);
+describe("when Convex is asked for a new token", () => {
+  test("before Clerk has loaded: loading, and Convex is not asked for auth", async () => {
+    const { setAuth } = mount();
+    await advance(bed, 2_000);
+    expect(latestVerdict(log)).toBe("loading");
+    expect(setAuth).not.toHaveBeenCalled();
+    expect(bed.server.count("confirmed")).toBe(0);
   });
 
-  test("sign in, sign out, sign in again with a new session: Convex follows each time", async () => {
-    convex.store("sess_A", "active");
-    mount();
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    expect(latest()).toMatchObject({
-      verdict: "in_sync",
-      clerkSessionId: "sess_A",
-      convexSessionId: "sess_A",
-      status: "active",
+  test("an org switch makes Convex fetch a new token, carrying the new org", async () => {
+    await signIn("sess_A", { org: { id: "org_1", role: "org:admin" } });
+    const { setAuth } = mount();
+    await advance(bed, 2_000);
+    expect(latestVerdict(log)).toBe("in_sync");
+    await bed.clerk.updateSession({ org: { id: "org_2", role: "org:member" } });
+    await advance(bed, 2_000);
+    expect(setAuth).toHaveBeenCalledTimes(2);
+    expect(latestVerdict(log)).toBe("in_sync");
+    const lastConfirmed = bed.server.openConnections().at(-1)?.identity?.claims;
+    expect(lastConfirmed?.o).toMatchObject({ id: "org_2", rol: "member" });
+  });
+
+  test("a change of permissions or of a custom claim the app names makes a new token; other custom claims do not", async () => {
+    await signIn("sess_A", {
+      org: { id: "org_1", role: "org:admin", permissions: ["org:a:read"] },
+      custom: { plan: "free", theme: "dark" },
     });
+    const { setAuth } = mount({ sessionClaimNames: ["plan"] });
+    await advance(bed, 2_000);
+    await bed.clerk.updateSession({ custom: { plan: "free", theme: "light" } });
+    await advance(bed, 2_000);
+    expect(setAuth).toHaveBeenCalledTimes(1);
+    await bed.clerk.updateSession({ custom: { plan: "pro", theme: "light" } });
+    await advance(bed, 2_000);
+    expect(setAuth).toHaveBeenCalledTimes(2);
+    await bed.clerk.updateSession({
+      org: {
+        id: "org_1",
+        role: "org:admin",
+        permissions: ["org:a:read", "org:a:write"],
+      },
+    });
+    await advance(bed, 2_000);
+    expect(setAuth).toHaveBeenCalledTimes(3);
+    expect(latestVerdict(log)).toBe("in_sync");
+  });
 
-    act(() => clerk.signOut());
-    convex.store("sess_A", "ended");
-    await settle();
-    expect(latest()?.verdict).toBe("signed_out");
-    expect(convex.authCalls.at(-1)).toBe("clearAuth");
-
-    convex.store("sess_B", "active");
-    act(() => clerk.signIn("sess_B"));
-    await settle();
-    expect(latest()).toMatchObject({
+  test("a session switch while signed in makes a new token", async () => {
+    await signIn("sess_A");
+    const { setAuth } = mount();
+    await advance(bed, 2_000);
+    await signIn("sess_B");
+    await advance(bed, 2_000);
+    expect(setAuth).toHaveBeenCalledTimes(2);
+    expect(log.syncs.at(-1)).toMatchObject({
       verdict: "in_sync",
       convexSessionId: "sess_B",
     });
-    expect(convex.tokens).toEqual(["token:sess_A", "token:sess_B"]);
-  });
-
-  test("a new session id while still signed in makes Convex fetch a new token", async () => {
-    convex.store("sess_A", "active");
-    convex.store("sess_B", "active");
-    mount();
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    act(() => clerk.signIn("sess_B"));
-    await settle();
-    expect(convex.authCalls).toEqual(["setAuth", "clearAuth", "setAuth"]);
-    expect(latest()?.verdict).toBe("in_sync");
-  });
-
-  test("an org switch makes Convex fetch a new token", async () => {
-    convex.store("sess_A", "active");
-    mount();
-    act(() => clerk.signIn("sess_A", { orgId: "org_1", orgRole: "org:admin" }));
-    await settle();
-    const before = convex.tokens.length;
-    act(() =>
-      clerk.update({
-        orgId: "org_2",
-        sessionClaims: { aud: "convex", sid: "sess_A", org_id: "org_2" },
-      }),
-    );
-    await settle();
-    expect(convex.tokens.length).toBe(before + 1);
-    expect(latest()?.verdict).toBe("in_sync");
-  });
-
-  test("a change of session claims alone makes a new token; a routine refresh does not", async () => {
-    convex.store("sess_A", "active");
-    mount();
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    act(() =>
-      clerk.update({
-        sessionClaims: { aud: "convex", sid: "sess_A", iat: 2, exp: 62 },
-      }),
-    );
-    await settle();
-    const afterRefresh = convex.tokens.length;
-    act(() =>
-      clerk.update({
-        sessionClaims: { aud: "convex", sid: "sess_A", iat: 3, exp: 63 },
-      }),
-    );
-    await settle();
-    expect(convex.tokens.length).toBe(afterRefresh);
-    act(() =>
-      clerk.update({
-        sessionClaims: {
-          aud: "convex",
-          sid: "sess_A",
-          iat: 3,
-          exp: 63,
-          plan: "pro",
-        },
-      }),
-    );
-    await settle();
-    expect(convex.tokens.length).toBe(afterRefresh + 1);
-  });
-
-  test("a Clerk user with no org is in sync", async () => {
-    convex.store("sess_A", "active");
-    mount();
-    act(() => clerk.signIn("sess_A", { orgId: null, orgRole: null }));
-    await settle();
-    expect(latest()?.verdict).toBe("in_sync");
   });
 });
 
 describe("token kinds", () => {
   test("Clerk's Convex integration (aud: convex): no template", async () => {
+    await signIn("sess_A");
     mount();
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    expect(clerk.tokenCalls[0]).toEqual({ skipCache: false });
+    await advance(bed, 2_000);
+    expect(bed.clerk.tokenCalls[0]).toEqual({ skipCache: false });
+    expect(bed.clerk.tokenCalls.some((call) => call.template)).toBe(false);
   });
 
-  test("legacy claims: the 'convex' template, and the verdict says so", async () => {
+  test("legacy claims (no aud: convex): the 'convex' template, and the verdict says the token has no sid", async () => {
+    await signIn("sess_A", { aud: null });
     mount();
-    act(() => clerk.signIn("sess_A", { sessionClaims: { sid: "sess_A" } }));
-    await settle();
-    expect(clerk.tokenCalls[0]).toEqual({
+    await advance(bed, 5_000);
+    expect(bed.clerk.tokenCalls[0]).toEqual({
       template: "convex",
       skipCache: false,
     });
-    expect(latest()?.verdict).toBe("no_session_claim");
+    expect(latestVerdict(log)).toBe("no_session_claim");
+    expect(events).toEqual([]);
   });
 
   test("the kind follows the current claims, not the ones at sign-in", async () => {
+    await signIn("sess_A", { aud: null });
     mount();
-    act(() => clerk.signIn("sess_A", { sessionClaims: { sid: "sess_A" } }));
-    await settle();
-    act(() =>
-      clerk.update({ sessionClaims: { aud: "convex", sid: "sess_A" } }),
-    );
-    await settle();
-    expect(clerk.tokenCalls.at(-1)).toEqual({ skipCache: false });
+    await advance(bed, 2_000);
+    await bed.clerk.updateSession({ aud: "convex" });
+    await advance(bed, 2_000);
+    expect(bed.clerk.tokenCalls.at(-1)?.template).toBeUndefined();
+    expect(latestVerdict(log)).toBe("in_sync");
   });
 });
 
 describe("recovery", () => {
-  test("token fetch errors leave Convex unauthenticated without crashing", async () => {
-    clerk.tokenError = new Error("network down");
-    mount(false);
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    expect(convex.tokens).toEqual([null]);
-    expect(latest()?.verdict).toBe("convex_unauthenticated");
-  });
-
-  test("a stale cached token is fixed by a forced refresh after the grace period", async () => {
-    convex.store("sess_A", "ended");
-    convex.store("sess_B", "active");
-    clerk.staleToken = "token:sess_A";
-    mount();
-    act(() => clerk.signIn("sess_B"));
-    await settle();
-    expect(latest()?.verdict).toBe("convex_stale_session");
-    await settle(999);
-    expect(recoveries).toEqual([]);
-    await settle(1);
-    await settle();
-    expect(recoveries).toEqual([
-      { attempt: 1, action: "refresh_token", verdict: "convex_stale_session" },
-    ]);
-    expect(clerk.tokenCalls.at(-1)).toEqual({ skipCache: true });
-    expect(latest()?.verdict).toBe("in_sync");
-    await settle(10_000);
-    expect(recoveries).toHaveLength(1);
-  });
-
   test("without the queries the provider fetches tokens but never acts", async () => {
-    clerk.staleToken = "token:sess_A";
-    mount(false);
-    act(() => clerk.signIn("sess_B"));
-    await settle(10_000);
-    expect(recoveries).toEqual([]);
+    bed.clerk.failNextFetches(100);
+    await signIn("sess_A");
+    const { setAuth } = mount({ withQueries: false });
+    await advance(bed, 60_000, 1_000);
+    expect(events).toEqual([]);
+    expect(setAuth).toHaveBeenCalledTimes(1);
+    expect(log.authStates.at(-1)).toBe(false);
   });
 
-  test("recovery stops after its attempts: refresh, re-run auth twice, then gives up", async () => {
-    clerk.tokenError = new Error("Clerk is down");
-    mount();
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    for (let i = 0; i < 10; i++) await settle(1_000);
-    expect(recoveries.map((r) => r.action)).toEqual([
-      "refresh_token",
-      "remount_auth",
-      "remount_auth",
-      "gave_up",
-    ]);
-    const calls = convex.authCalls.length;
-    await settle(60_000);
-    expect(recoveries).toHaveLength(4);
-    expect(convex.authCalls.length).toBe(calls);
-    // A remount clears Convex's auth and sets it again.
+  test("a failing token fetch: tries back off, the error says the fetch failed, a slow retry keeps going and succeeds once Clerk answers", async () => {
+    bed.clerk.failNextFetches(1_000);
+    await signIn("sess_A");
+    mount({
+      recovery: {
+        gracePeriodMs: 1_000,
+        backoffMs: 1_000,
+        maxAttempts: 3,
+        slowRetryMs: 30_000,
+      },
+    });
+    await advance(bed, 10_000);
     expect(
-      convex.authCalls.filter((c) => c === "clearAuth").length,
-    ).toBeGreaterThanOrEqual(2);
+      events.map((event) =>
+        event.action === "rebind" ? event.delayMs : event.action,
+      ),
+    ).toEqual([1_000, 1_000, 2_000, "gave_up"]);
+    expect(recovery).toMatchObject({
+      status: "gave_up",
+      attempts: 3,
+      error: { code: "TOKEN_FETCH_FAILED" },
+    });
+    await advance(bed, 30_000, 1_000);
+    expect(events.at(-1)).toMatchObject({ action: "rebind", slow: true });
+    bed.clerk.failNextFetches(0);
+    await advance(bed, 31_000, 1_000);
+    expect(latestVerdict(log)).toBe("in_sync");
+    expect(recovery).toMatchObject({ status: "recovered", error: null });
   });
 
   test("a new incident after recovery gets a fresh set of attempts", async () => {
-    convex.store("sess_A", "active");
-    clerk.tokenError = new Error("blip");
+    bed.clerk.failNextFetches(2);
+    await signIn("sess_A");
     mount();
-    act(() => clerk.signIn("sess_A"));
-    await settle();
-    clerk.tokenError = null;
-    await settle(1_000);
-    await settle();
-    expect(latest()?.verdict).toBe("in_sync");
-    clerk.tokenError = new Error("again");
-    convex.store("sess_B", "active");
-    act(() => clerk.signIn("sess_B"));
-    await settle();
-    await settle(1_000);
-    expect(recoveries.map((r) => r.attempt)).toEqual([1, 1]);
+    await advance(bed, 3_000);
+    expect(latestVerdict(log)).toBe("in_sync");
+    bed.clerk.failNextFetches(2);
+    await signIn("sess_B");
+    await advance(bed, 3_000);
+    expect(latestVerdict(log)).toBe("in_sync");
+    expect(
+      events.filter((e) => e.action === "rebind").map((e) => e.attempt),
+    ).toEqual([1, 1]);
+  });
+});
+
+describe("useSessionRecovery().recover()", () => {
+  test("manual only: concurrent calls share one try, and it resolves once Convex confirms", async () => {
+    bed.clerk.failNextFetches(2);
+    await signIn("sess_A");
+    const { setAuth } = mount({ recovery: { automatic: false } });
+    await advance(bed, 10_000);
+    expect(recovery?.verdict).toBe("convex_unauthenticated");
+    expect(recovery?.status).toBe("idle");
+    expect(events).toEqual([]);
+
+    let settled = 0;
+    const first = recovery!.recover().then(() => (settled += 1));
+    const second = recovery!.recover().then(() => (settled += 1));
+    expect(settled).toBe(0);
+    await advance(bed, 2_000);
+    await act(async () => {
+      await Promise.all([first, second]);
+    });
+    expect(settled).toBe(2);
+    expect(setAuth).toHaveBeenCalledTimes(2);
+    expect(recovery).toMatchObject({
+      status: "recovered",
+      verdict: "in_sync",
+      attempts: 1,
+    });
+    // Already in sync: resolves without touching Convex.
+    await act(async () => {
+      await recovery!.recover();
+    });
+    expect(setAuth).toHaveBeenCalledTimes(2);
+  });
+
+  test("times out when Convex does not confirm", async () => {
+    await signIn("sess_A");
+    bed.server.refuse = () => "Token refused";
+    mount({ recovery: { automatic: false, timeoutMs: 5_000 } });
+    await advance(bed, 3_000);
+    const outcome = recovery!.recover().then(
+      () => "resolved",
+      (error: Error) => error.message,
+    );
+    await advance(bed, 6_000);
+    expect(await outcome).toMatch(/did not confirm.*5000 ms/);
+  });
+
+  test("outside the provider it says what is missing", () => {
+    expect(() => render(<RecoveryProbe />)).toThrow(
+      /ConvexProviderWithClerkSessions/,
+    );
   });
 });
 
