@@ -30,6 +30,12 @@ const MODULE_BUDGET = 256 * KB;
 /** Everything one push carries: app and component modules, chunks, schema and definitions. */
 const TOTAL_BUDGET = 1024 * KB;
 
+/** The app module that mounts the webhook route, the only one that needs svix. */
+const WEBHOOK_MODULE = "http.js";
+/** esbuild's path comments in the bundle mark where svix's code went. */
+const WEBHOOK_LIBRARY =
+  /^\/\/ \S*node_modules\/(svix|standardwebhooks|fast-sha256)\//m;
+
 const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 
 /** Runs `command` with no network at all when an unprivileged namespace is available. */
@@ -148,24 +154,28 @@ function checkModules(label, modules, expected, problems, rows) {
         `${label}: ${module.path} (default runtime) imports ${builtins.join(", ")}`,
       );
   }
-  const loaded = (path, seen = new Set()) => {
-    if (seen.has(path)) return 0;
-    seen.add(path);
+  /** The module and every chunk it imports, transitively. */
+  const loaded = (path, seen = new Map()) => {
     const module = byPath.get(path);
-    if (!module) return 0;
-    let bytes = module.source.length;
+    if (seen.has(path) || !module) return seen;
+    seen.set(path, module.source);
     for (const specifier of importsOf(module.source)) {
       if (!specifier.startsWith(".")) continue;
-      bytes += loaded(
-        posix.normalize(posix.join(posix.dirname(path), specifier)),
-        seen,
-      );
+      loaded(posix.normalize(posix.join(posix.dirname(path), specifier)), seen);
     }
-    return bytes;
+    return seen;
   };
   for (const module of modules) {
     if (module.path.startsWith("_deps/")) continue;
-    const bytes = loaded(module.path);
+    const sources = [...loaded(module.path).values()];
+    const bytes = sources.reduce((sum, source) => sum + source.length, 0);
+    if (
+      module.path !== WEBHOOK_MODULE &&
+      sources.some((source) => WEBHOOK_LIBRARY.test(source))
+    )
+      problems.push(
+        `${label}: ${module.path} loads the svix verifier, which only the webhook route (${WEBHOOK_MODULE}) needs`,
+      );
     if (bytes > MODULE_BUDGET)
       problems.push(
         `${label}: ${module.path} loads ${kb(bytes)}, over ${kb(MODULE_BUDGET)}`,

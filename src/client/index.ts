@@ -58,8 +58,6 @@ export type {
   SessionErrorCode,
   SessionErrorData,
 } from "./errors.js";
-export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
-export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
 export type { ActiveSession, VerifierOptions } from "./verifier.js";
 export { defineSessionEventHandler } from "./sessionEvents.js";
 export type {

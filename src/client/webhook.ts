@@ -10,6 +10,10 @@ import { DEFAULT_WEBHOOK_PATH, type ClerkSessions } from "./index.js";
 import { webhookAction } from "./webhookRoute.js";
 
 export { DEFAULT_WEBHOOK_PATH };
+// Exported here, not from the main entry: a re-export there puts the
+// verifier in the chunk every module loads (Convex splits chunks by module).
+export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
+export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
 
 export type WebhookRouteOptions = {
   /** Where the route listens. Default `/clerk/webhook`. */
