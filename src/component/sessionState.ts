@@ -75,7 +75,7 @@ function compareText(a: string, b: string): number {
 }
 
 /** A text form independent of key order, the last tie-break between two events. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   const entries = Object.entries(value as Record<string, unknown>)
     .sort(([a], [b]) => compareText(a, b))

@@ -4,6 +4,7 @@
  * sessionState.ts derive.
  */
 import {
+  canonical,
   effectiveState,
   mergeSessionState,
   statusAt,
@@ -101,16 +102,19 @@ export async function saveSessionState(
   } else {
     await db.replace(existing._id, fields);
   }
-  return {
-    result,
-    change: {
-      before: existing && toStoredSession(existing),
-      after: toStoredSession(fields),
-    },
-  };
+  const before = existing && toStoredSession(existing);
+  const after = toStoredSession(fields);
+  // A change only to bookkeeping (when a kept device was heard of) is
+  // written but not reported: the record the app sees is the same.
+  const visible = before === null || !sameRecord(before, after);
+  return { result, change: visible ? { before, after } : null };
 }
 
 type SessionFields = Omit<Doc<"sessions">, "_id" | "_creationTime">;
+
+function sameRecord(a: StoredSession, b: StoredSession): boolean {
+  return canonical(a) === canonical(b);
+}
 
 /**
  * A stored session as it reads at `now`: a live session whose `expireAt` or
