@@ -3,7 +3,7 @@ import { internal } from "./_generated/api.js";
 
 const crons = cronJobs();
 
-// Prunes ended sessions and old svix message ids, in bounded batches.
+// Prunes ended and expired sessions, in bounded batches.
 crons.daily(
   "prune clerk sessions",
   { hourUTC: 4, minuteUTC: 17 },
