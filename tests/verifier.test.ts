@@ -180,9 +180,9 @@ describe("lifecycles the store and the token report", () => {
       }),
     );
     expect(await check({}, as("user_1", "sess_P"))).toBe("SESSION_PENDING");
-    expect(await check({ pendingSessions: "allow" }, as("user_1", "sess_P"))).toBe(
-      "ok",
-    );
+    expect(
+      await check({ pendingSessions: "allow" }, as("user_1", "sess_P")),
+    ).toBe("ok");
     expect(
       await codeOf(
         as("user_1", "sess_P").mutation(api.notes.add, { text: "x" }),

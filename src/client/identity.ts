@@ -32,7 +32,6 @@ function normalizeIssuer(issuer: string): string {
  * at call time. Null when neither is set: then every token counts as Clerk's.
  */
 export function clerkIssuer(issuer: string | undefined): string | null {
-  // eslint-disable-next-line @convex-dev/no-process-env
   const configured = issuer ?? process.env[ISSUER_ENV_VAR];
   if (configured === undefined || configured.trim() === "") return null;
   return normalizeIssuer(configured);

@@ -183,15 +183,23 @@ export function mergeSessionState(
     return { state: stored, changed: false, result: "ignored" };
   }
   const order =
-    incomingFacts === undefined ? -1 : compareFacts(incomingFacts, stored.facts);
+    incomingFacts === undefined
+      ? -1
+      : compareFacts(incomingFacts, stored.facts);
   const winner = order > 0 && incomingFacts ? incomingFacts : stored.facts;
   const device = keepLatest<Device>(
     { value: stored.facts.device, at: stored.deviceAt },
-    { value: incomingFacts?.device ?? null, at: incomingFacts?.updatedAt ?? null },
+    {
+      value: incomingFacts?.device ?? null,
+      at: incomingFacts?.updatedAt ?? null,
+    },
   );
   const actor = keepLatest<Actor>(
     { value: stored.facts.actor, at: stored.actorAt },
-    { value: incomingFacts?.actor ?? null, at: incomingFacts?.updatedAt ?? null },
+    {
+      value: incomingFacts?.actor ?? null,
+      at: incomingFacts?.updatedAt ?? null,
+    },
   );
   const state = normalized({
     facts: { ...winner, device: device.value, actor: actor.value },

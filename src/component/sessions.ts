@@ -39,7 +39,8 @@ export const forToken = query({
     userDeleted: v.boolean(),
   }),
   handler: async (ctx, { sessionId, userId }) => {
-    const doc = sessionId === null ? null : await findSession(ctx.db, sessionId);
+    const doc =
+      sessionId === null ? null : await findSession(ctx.db, sessionId);
     if (doc !== null && doc.userId === userId) {
       return { session: readSession(doc, Date.now()), userDeleted: false };
     }

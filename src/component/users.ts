@@ -20,7 +20,11 @@ import { findUserDeletion, saveSessionState } from "./store.js";
 export const DELETION_BATCH_SIZE = 100;
 
 /** Retries of one run of the remaining batches: about 4 minutes in all. */
-export const DELETION_RETRY = { maxAttempts: 8, initialBackoffMs: 1_000, base: 2 };
+export const DELETION_RETRY = {
+  maxAttempts: 8,
+  initialBackoffMs: 1_000,
+  base: 2,
+};
 /** When a run exhausts its retries, the next run starts after this. */
 export const DELETION_REQUEUE_MS = 15 * 60 * 1_000;
 
