@@ -18,6 +18,7 @@ import {
   seedSessions,
 } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
+import { componentsGeneric, type FunctionReference } from "convex/server";
 import { components } from "../convex/_generated/api.js";
 
 beforeEach(() => vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET));
@@ -110,6 +111,44 @@ test("a deletion batch that fails after the webhook is retried until every sessi
     );
     // onEvent ran once per change, the failed attempts left nothing behind.
     expect(records.filter((r) => r.type === "user.deleted")).toHaveLength(150);
+  } finally {
+    vi.useRealTimers();
+  }
+}, 60_000);
+
+test("a deletion run that exhausted its retries is enqueued again, so the deletion is never forgotten", async () => {
+  vi.useFakeTimers();
+  try {
+    const t = exampleApp();
+    await post(
+      t,
+      signedDelivery(clerkUserDeletedEvent("user_f", BASE_TIME)).init,
+    );
+    // Sessions the deletion's runs have not reached yet.
+    await seedSessions(t, {
+      userId: "user_f",
+      count: 3,
+      status: "active",
+      updatedAt: BASE_TIME,
+    });
+    const users = (
+      componentsGeneric() as unknown as {
+        clerkSessions: {
+          users: { removalFinished: FunctionReference<"mutation", "internal"> };
+        };
+      }
+    ).clerkSessions.users;
+    // What the workpool reports when a run failed for the last time.
+    await t.run((ctx) =>
+      ctx.runMutation(users.removalFinished, {
+        workId: "work_1",
+        context: { userId: "user_f", cursor: null },
+        result: { kind: "failed", error: "too many writes" },
+      }),
+    );
+    expect(await countStatuses(t)).toEqual({ active: 3 });
+    await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
+    expect(await countStatuses(t)).toEqual({ removed: 3 });
   } finally {
     vi.useRealTimers();
   }

@@ -12,6 +12,7 @@ import {
   componentTables,
   exampleApp,
   post,
+  seedSessions,
   type ExampleApp,
 } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
@@ -379,4 +380,65 @@ describe("user.deleted", () => {
     const { sessions } = await componentTables(t);
     expect(sessions.filter((s) => s.status === "removed")).toHaveLength(count);
   }, 60_000);
+});
+
+describe("cost at the floor", () => {
+  const facts = (status: "active" | "ended", updatedAt: number) => ({
+    sessionId: "sess_user_1_0",
+    userId: "user_1",
+    clientId: null,
+    status,
+    createdAt: updatedAt,
+    updatedAt,
+    lastActiveAt: updatedAt,
+    expireAt: null,
+    abandonAt: null,
+    device: null,
+    actor: null,
+  });
+  const apply = (
+    app: ExampleApp,
+    type: "session.created" | "session.ended",
+    session: ReturnType<typeof facts>,
+  ) =>
+    app.mutation(components.clerkSessions.events.apply, {
+      event: { kind: "session", type, session },
+    });
+
+  test("an unseen session: two lookups (session, user deletion) and one insert", async () => {
+    const app = exampleApp({
+      transactionLimits: { databaseQueries: 2, documentsWritten: 1 },
+    });
+    expect(
+      await apply(app, "session.created", facts("active", Date.now())),
+    ).toEqual({ result: "applied" });
+    // The limits are on: one lookup is not enough for an unseen session.
+    const tight = exampleApp({ transactionLimits: { databaseQueries: 1 } });
+    await expect(
+      apply(tight, "session.created", facts("active", Date.now())),
+    ).rejects.toThrow(/index ranges|quer/i);
+  });
+
+  test("a known session: one lookup and at most one write, replay or not", async () => {
+    const app = exampleApp({
+      transactionLimits: { databaseQueries: 1, documentsWritten: 1 },
+    });
+    // Seeded without a lookup, so only the events below count.
+    await seedSessions(app, {
+      userId: "user_1",
+      count: 1,
+      status: "active",
+      updatedAt: Date.now() - 10,
+    });
+    const ended = facts("ended", Date.now());
+    expect(await apply(app, "session.ended", ended)).toEqual({
+      result: "applied",
+    });
+    expect(await apply(app, "session.ended", ended)).toEqual({
+      result: "duplicate",
+    });
+    expect(
+      await apply(app, "session.created", facts("active", Date.now() - 5)),
+    ).toEqual({ result: "stale" });
+  });
 });
