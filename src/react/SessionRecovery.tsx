@@ -3,8 +3,8 @@
  * session that Convex does not confirm, hands Convex a fresh token on a
  * capped exponential backoff, then a slow retry. It never acts while Clerk
  * is signed out, on an ended session, or on a refusal it can diagnose as
- * configuration. Also remembers the session Convex confirmed (cold-start
- * detection) and tells the app once when a session has ended.
+ * configuration. The notices (ended session, cold start) are in
+ * useSessionNotices.ts.
  */
 import {
   createContext,
@@ -28,6 +28,13 @@ import {
   type RecoveryStatus,
 } from "./recoveryPolicy.js";
 import { useSessionSync, type SessionQueries } from "./useSessionSync.js";
+import {
+  useSessionNotices,
+  type RememberedSession,
+  type SessionEndedInfo,
+} from "./useSessionNotices.js";
+
+export type { SessionEndedInfo };
 
 export type SessionRecoveryState = {
   status: RecoveryStatus;
@@ -70,8 +77,6 @@ type LoopState = {
   slowRetry: boolean;
 };
 
-export type SessionEndedInfo = { sessionId: string };
-
 /** How often a rebind waits for an in-flight token fetch to finish. */
 const FETCH_POLL_MS = 250;
 
@@ -85,38 +90,9 @@ export function SessionRecovery(props: {
   rebind: () => void;
   lastFetch: { current: FetchOutcome | null };
   fetching: { current: number };
-  remembered: {
-    sessionId: string | null | undefined;
-    remember: (sessionId: string) => void;
-    forget: () => void;
-  };
+  remembered: RememberedSession;
 }) {
   const { useAuth, queries, options, lastFetch, fetching, remembered } = props;
-  /**
-   * Rebinds once convex's client is not waiting on a token fetch: a new
-   * fetcher set while its reauth is fetching leaves its socket stopped for
-   * good (the reauth sees a stale config and returns before restarting it).
-   */
-  const pendingRebind = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const rebind = useCallback(() => {
-    if (pendingRebind.current !== null) return;
-    const attempt = () => {
-      if (fetching.current > 0) {
-        pendingRebind.current = setTimeout(attempt, FETCH_POLL_MS);
-        return;
-      }
-      pendingRebind.current = null;
-      props.rebind();
-    };
-    attempt();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [fetching, props.rebind]);
-  useEffect(
-    () => () => {
-      if (pendingRebind.current !== null) clearTimeout(pendingRebind.current);
-    },
-    [],
-  );
   const clerk = useAuth();
   // Not spread: an app's `api.sessions` is a proxy with no own keys.
   const { verdict } = useSessionSync({
@@ -135,6 +111,33 @@ export function SessionRecovery(props: {
   const latest = useRef({ props, verdict, state, clerk });
   // eslint-disable-next-line react-hooks/refs
   latest.current = { props, verdict, state, clerk };
+  /**
+   * Rebinds once convex's client is not waiting on a token fetch: a new
+   * fetcher set while its reauth is fetching leaves its socket stopped for
+   * good (the reauth sees a stale config and returns before restarting it).
+   */
+  const pendingRebind = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const rebind = useCallback(() => {
+    if (pendingRebind.current !== null) return;
+    const attempt = () => {
+      if (fetching.current > 0) {
+        pendingRebind.current = setTimeout(attempt, FETCH_POLL_MS);
+        return;
+      }
+      pendingRebind.current = null;
+      // The wait may have outlasted the incident: a healthy app is left alone.
+      const { verdict: now, clerk: auth } = latest.current;
+      if (now !== "in_sync" && auth.isSignedIn === true) props.rebind();
+    };
+    attempt();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fetching, props.rebind]);
+  useEffect(
+    () => () => {
+      if (pendingRebind.current !== null) clearTimeout(pendingRebind.current);
+    },
+    [],
+  );
   const report = useCallback((event: RecoveryEvent) => {
     latest.current.props.onRecovery?.(event);
   }, []);
@@ -282,56 +285,16 @@ export function SessionRecovery(props: {
     [],
   );
 
-  // An ended session: tell the app once, forget it, never loop.
-  const endedReported = useRef<string | null>(null);
-  useEffect(() => {
-    const sessionId = clerk.sessionId;
-    if (verdict !== "session_ended" || !sessionId) return;
-    if (endedReported.current === sessionId) return;
-    endedReported.current = sessionId;
-    remembered.forget();
-    report({ action: "session_ended", attempt: 0, verdict, sessionId });
-    latest.current.props.onSessionEnded?.({ sessionId });
-  }, [verdict, clerk.sessionId, remembered, report]);
-
-  // Remember the session Convex confirmed; forget it on a sign-out seen here.
-  const sawSignedIn = useRef(false);
-  useEffect(() => {
-    if (verdict === "in_sync" && clerk.sessionId) {
-      if (remembered.sessionId !== clerk.sessionId) {
-        remembered.remember(clerk.sessionId);
-      }
-    }
-  }, [verdict, clerk.sessionId, remembered]);
-  useEffect(() => {
-    if (clerk.isSignedIn) {
-      sawSignedIn.current = true;
-    } else if (clerk.isLoaded && sawSignedIn.current) {
-      // An intentional sign-out, not a cold start that failed to restore.
-      sawSignedIn.current = false;
-      remembered.forget();
-    }
-  }, [clerk.isLoaded, clerk.isSignedIn, remembered]);
-
-  // Cold start: Clerk signed out while the remembered session is live.
-  const notRestoredReported = useRef<string | null>(null);
-  useEffect(() => {
-    const sessionId = remembered.sessionId;
-    if (!sessionId || clerk.isSignedIn || !clerk.isLoaded) return;
-    if (verdict === "clerk_session_not_restored") {
-      if (notRestoredReported.current === sessionId) return;
-      notRestoredReported.current = sessionId;
-      report({
-        action: "clerk_session_not_restored",
-        attempt: 0,
-        verdict,
-        sessionId,
-      });
-    } else if (verdict === "signed_out" || verdict === "convex_stale_session") {
-      // The store says that session is over: nothing to restore.
-      remembered.forget();
-    }
-  }, [verdict, clerk.isLoaded, clerk.isSignedIn, remembered, report]);
+  useSessionNotices({
+    verdict,
+    clerk,
+    remembered,
+    report,
+    onSessionEnded: useCallback(
+      (info: SessionEndedInfo) => latest.current.props.onSessionEnded?.(info),
+      [],
+    ),
+  });
 
   const value = useMemo<SessionRecoveryState>(
     () => ({
