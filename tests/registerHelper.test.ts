@@ -4,10 +4,11 @@
  */
 import { convexTest } from "convex-test";
 import { afterEach, expect, test, vi } from "vitest";
-import { api } from "../convex/_generated/api.js";
+import { api, components } from "../convex/_generated/api.js";
 import schema from "../convex/schema.js";
 import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
+import { DELETION_BATCH_SIZE } from "../src/component/users.js";
 import { register } from "../src/test.js";
 
 const modules = import.meta.glob("../convex/**/*.*s");
@@ -42,3 +43,48 @@ test("without register(t) the app cannot reach the component", async () => {
     t.query(api.sessions.sessionStatus, { sessionId: "sess_A" }),
   ).rejects.toThrow(/not registered/);
 });
+
+test("register(t) registers the component's workpool too: a deletion over one batch completes", async () => {
+  vi.useFakeTimers();
+  try {
+    const t = convexTest(schema, modules);
+    register(t);
+    const count = DELETION_BATCH_SIZE + 2;
+    for (let i = 0; i < count; i++) {
+      await t.mutation(components.clerkSessions.events.apply, {
+        event: {
+          kind: "session",
+          type: "session.created",
+          session: {
+            sessionId: `sess_${i}`,
+            userId: "user_1",
+            clientId: null,
+            status: "active",
+            createdAt: 1,
+            updatedAt: 1,
+            lastActiveAt: 1,
+            expireAt: null,
+            abandonAt: null,
+            device: null,
+            actor: null,
+          },
+        },
+      });
+    }
+    await t.mutation(components.clerkSessions.events.apply, {
+      event: { kind: "user.deleted", userId: "user_1", deletedAt: 2 },
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers, 200);
+    const page = await t.run((ctx) =>
+      ctx.runQuery(components.clerkSessions.sessions.listByUser, {
+        userId: "user_1",
+        paginationOpts: { numItems: count + 1, cursor: null },
+      }),
+    );
+    expect(page.page.map((s) => s.status)).toEqual(
+      Array(count).fill("removed"),
+    );
+  } finally {
+    vi.useRealTimers();
+  }
+}, 60_000);
