@@ -371,6 +371,42 @@ describe("e. Convex refusing the token", () => {
     expect(bed.server.count("refused", "ours")).toBe(refused);
     expect(events.filter((e) => e.action === "gave_up")).toHaveLength(1);
   });
+  test("a refusal that passes (the deployment's auth config being fixed): fast tries, gave_up, then a slow retry confirms once Convex accepts; the stock provider stays unauthenticated", async () => {
+    await signedIn("sess_A");
+    bed.server.refuse = () => "No auth provider found matching the given token";
+    const { stock, ours, stockSetAuth } = mountBoth();
+    await advance(bed, 30_000, 500);
+    expect(latestVerdict(ours)).toBe("convex_unauthenticated");
+    expect(events.map((e) => e.action)).toEqual([
+      "rebind",
+      "rebind",
+      "rebind",
+      "gave_up",
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      error: { code: "NOT_CONFIRMED" },
+      slowRetry: true,
+    });
+    // Each setAuth costs at most what convex's client spends on it by
+    // itself (the token, a forced refetch, two retries of a fresh one).
+    const setAuths = 1 + 3;
+    expect(bed.server.count("refused", "stock")).toBeGreaterThan(0);
+    expect(bed.server.count("refused", "ours")).toBeLessThanOrEqual(
+      4 * setAuths,
+    );
+    expect(bed.server.count("connect", "ours")).toBeLessThanOrEqual(
+      1 + 4 * setAuths,
+    );
+
+    bed.server.refuse = () => null;
+    await advance(bed, 60_000, 1_000);
+    expect(latestVerdict(ours)).toBe("in_sync");
+    expect(events.at(-1)).toMatchObject({ action: "recovered" });
+    const stockCalls = stockSetAuth.mock.calls.length;
+    await advance(bed, 5 * 60_000, 5_000);
+    expect(latestVerdict(stock)).toBe("convex_unauthenticated");
+    expect(stockSetAuth.mock.calls.length).toBe(stockCalls);
+  });
 });
 
 describe("f. the server says the session ended while Clerk's client still holds it", () => {
