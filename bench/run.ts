@@ -3,6 +3,8 @@
  * reads and writes scale with the number of stored sessions, on convex-test.
  * Prints a table and writes bench/results.md.
  */
+import batchWorkerTest from "@convex-dev/batch-worker/test";
+import workpoolTest from "@convex-dev/workpool/test";
 import { writeFileSync } from "node:fs";
 import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
 import {
@@ -10,6 +12,7 @@ import {
   countStatuses,
   importOnce,
   preloadModules,
+  type ModuleMap,
   seedSessions,
   type TestApp,
   type TransactionLimits,
@@ -457,9 +460,30 @@ function markdown(): string {
   return lines.join("\n");
 }
 
+/**
+ * convex-test calls a component's module loaders on every use, and outside
+ * vitest each call goes through Vite's module runner, which sets a timer:
+ * Convex forbids timers in a mutation. The clerkSessions component's own
+ * modules are loaded once by `preloadModules`; its workpool and batch worker
+ * register their own maps, so each loader there is made to load once, here,
+ * before anything runs (the maps are the objects their `register` passes).
+ */
+async function preloadChildComponents(): Promise<void> {
+  for (const test of [workpoolTest, batchWorkerTest]) {
+    const modules = test.modules as ModuleMap;
+    Object.assign(modules, importOnce(modules));
+    await Promise.all(
+      Object.entries(modules)
+        .filter(([path]) => !/\.test\.|convex\.config/.test(path))
+        .map(([, load]) => load()),
+    );
+  }
+}
+
 export async function main(): Promise<void> {
   process.env.CLERK_WEBHOOK_SIGNING_SECRET = TEST_SECRET;
   await preloadModules(appModules);
+  await preloadChildComponents();
   const quick = process.env.BENCH_QUICK === "1";
   await routeVersusReference(quick ? 2 : 12, quick ? 20 : 50);
   await verifierPrice(quick ? 200 : 2_000);
