@@ -213,8 +213,9 @@ export class ClerkSessions {
   }
 
   /**
-   * The stored status of a session. `userId`, `clientId` and `device` are
-   * included only when the caller is that session's user.
+   * The status of a session as it reads now (a live session past its
+   * `expireAt` reads `expired`). `userId`, `clientId`, `device` and `actor`
+   * are included only when the caller is that session's user.
    */
   async sessionStatus(
     ctx: AuthQueryCtx,
@@ -223,7 +224,10 @@ export class ClerkSessions {
     return await sessionStatus(ctx, this.component, args.sessionId);
   }
 
-  /** The full stored session, for server code that already checked access. */
+  /**
+   * The full stored session as it reads now (expiry included), for server
+   * code that already checked access.
+   */
   async getSession(
     ctx: RunQueryCtx,
     args: { sessionId: string },
