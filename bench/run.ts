@@ -238,6 +238,62 @@ async function routeVersusReference(rounds: number, perApp: number) {
   });
 }
 
+/**
+ * Where the time goes, for new sessions: each handler's mutation called from
+ * an app mutation (no HTTP, no signature), against its whole delivery.
+ */
+async function timeSplit(rounds: number, perApp: number) {
+  const kinds = [
+    ["reference", "mutation"],
+    ["ours", "mutation"],
+    ["reference", "delivery"],
+    ["ours", "delivery"],
+  ] as const;
+  const totals = kinds.map(() => 0);
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, [handler, kind]] of kinds.entries()) {
+      const t = benchApp();
+      const bodies = Array.from({ length: perApp }, (_, i) =>
+        createdEvent(i, `split${round}`),
+      );
+      if (kind === "delivery") {
+        const path = HANDLERS.find(({ key }) => key === handler)!.path;
+        totals[k]! += await timeDeliveries(t, path, signed(bodies));
+        continue;
+      }
+      const args = bodies.map((body) =>
+        handler === "reference" ? body.data : asComponentEvent(body),
+      );
+      const start = performance.now();
+      for (const arg of args) {
+        if (handler === "reference")
+          await t.mutation(api.measure.referenceUpsert, { data: arg });
+        else
+          await t.mutation(api.measure.applyEvent, {
+            event: arg as SessionEvent,
+          });
+      }
+      totals[k]! += ((performance.now() - start) * 1000) / perApp;
+    }
+  }
+  const us = totals.map((total) => total / rounds);
+  const label = (handler: string) =>
+    HANDLERS.find(({ key }) => key === handler)!.label;
+  sections.push({
+    title: `Where the time goes: new sessions, the mutation alone and the whole delivery (${rounds} rounds of ${perApp})`,
+    header: ["handler", "what is timed", "µs / event", "ratio to reference"],
+    rows: kinds.map(([handler, kind], k) => [
+      label(handler),
+      kind === "mutation"
+        ? "its mutation, called from an app mutation"
+        : "the whole signed HTTP delivery",
+      fmt(us[k]!),
+      fmt(us[k]! / us[k % 2 === 0 ? k : k - 1]!, 2),
+    ]),
+    note: "The difference between the two mutation rows is the component boundary (the component's argument and return validators, its own transaction) and the extra lookup of a new session; the rest of the difference between the delivery rows is the route's own work around it (reading and verifying the body, parsing, logging, the JSON answer).",
+  });
+}
+
 async function verifierPrice(calls: number) {
   const t = benchApp();
   await seedSessions(t, {
@@ -486,6 +542,7 @@ export async function main(): Promise<void> {
   await preloadChildComponents();
   const quick = process.env.BENCH_QUICK === "1";
   await routeVersusReference(quick ? 2 : 12, quick ? 20 : 50);
+  await timeSplit(quick ? 2 : 8, quick ? 20 : 50);
   await verifierPrice(quick ? 200 : 2_000);
   await readsBySize(quick ? [10, 1_000] : [10, 10_000, 100_000]);
   await userDeletion(quick ? [1, 100] : [1, 100, 5_000]);
