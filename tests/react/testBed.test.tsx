@@ -73,11 +73,14 @@ test("a token with another audience is refused with AuthError and a close; the c
 
 test("a token that expires: AuthError at exp and a close; the client reauthenticates with a fresh one", async () => {
   const client = bed.client("raw");
+  await bed.clerk.signIn("sess_A");
   const first = await token();
   let calls = 0;
   // The first two fetches (cached, then the forced refetch) give the same
   // token, so convex's client schedules no refresh and the token runs out.
-  client.setAuth(async () => (++calls <= 2 ? first : await token()));
+  client.setAuth(async () =>
+    ++calls <= 2 ? first : await bed.clerk.getToken({ skipCache: true }),
+  );
   await advance(bed, 59_000, 1_000);
   expect(bed.server.count("expired")).toBe(0);
   await advance(bed, 2_000, 500);
