@@ -81,6 +81,31 @@ describe("what pruning removes", () => {
     expect(await sessionIds()).toEqual([]);
   });
 
+  test("a session abandoned past the retention goes too, even without an expiry", async () => {
+    await t.mutation(components.clerkSessions.events.apply, {
+      event: {
+        kind: "session",
+        type: "session.created",
+        session: {
+          sessionId: "sess_abandoned",
+          userId: "user_1",
+          clientId: null,
+          status: "active",
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+          lastActiveAt: Date.now(),
+          expireAt: null,
+          abandonAt: Date.now() + DAY,
+          device: null,
+          actor: null,
+        },
+      },
+    });
+    advanceDays(2 + DEFAULT_SESSION_RETENTION_MS / DAY);
+    await t.mutation(internal.sessions.prune, {});
+    expect(await sessionIds()).toEqual([]);
+  });
+
   test("the retention period comes from the ClerkSessions options", async () => {
     await post(t, signedDelivery(event("session.ended", "sess_a")).init);
     advanceDays(3);

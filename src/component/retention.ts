@@ -5,6 +5,7 @@
 import { v } from "convex/values";
 import { api } from "./_generated/api.js";
 import { vPruneResult } from "../shared/resultValidators.js";
+import type { Doc } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 
 const HOUR = 60 * 60 * 1000;
@@ -41,23 +42,34 @@ async function pruneSessions(
   ctx: MutationCtx,
   before: number,
 ): Promise<Pruned> {
-  const ended = await ctx.db
-    .query("sessions")
-    .withIndex("by_ended_at", (q) => q.gte("endedAt", 0).lt("endedAt", before))
-    .take(PRUNE_BATCH_SIZE);
-  // Sessions Clerk let expire never get an end webhook; their expiry ends them.
-  const expired = await ctx.db
-    .query("sessions")
-    .withIndex("by_expire_at", (q) =>
-      q.gte("expireAt", 0).lt("expireAt", before),
-    )
-    .take(PRUNE_BATCH_SIZE - ended.length);
-  // The two picks may overlap (an ended session can have expired too), so
+  // Sessions that ended, and those Clerk let expire or abandon (they never
+  // get an end webhook: their time ends them), share one batch.
+  const picks = [
+    ctx.db
+      .query("sessions")
+      .withIndex("by_ended_at", (q) =>
+        q.gte("endedAt", 0).lt("endedAt", before),
+      ),
+    ctx.db
+      .query("sessions")
+      .withIndex("by_expire_at", (q) =>
+        q.gte("expireAt", 0).lt("expireAt", before),
+      ),
+    ctx.db
+      .query("sessions")
+      .withIndex("by_abandon_at", (q) =>
+        q.gte("abandonAt", 0).lt("abandonAt", before),
+      ),
+  ];
+  const picked: Doc<"sessions">[] = [];
+  for (const pick of picks) {
+    picked.push(...(await pick.take(PRUNE_BATCH_SIZE - picked.length)));
+  }
+  // The picks may overlap (an ended session can have expired too), so
   // whether more is left is read from the picks, not from the count.
-  const ids = new Set([...ended, ...expired].map((doc) => doc._id));
+  const ids = new Set(picked.map((doc) => doc._id));
   for (const id of ids) await ctx.db.delete(id);
-  const full = ended.length + expired.length >= PRUNE_BATCH_SIZE;
-  return { count: ids.size, full };
+  return { count: ids.size, full: picked.length >= PRUNE_BATCH_SIZE };
 }
 
 async function pruneDeletedUsers(

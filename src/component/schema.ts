@@ -36,7 +36,8 @@ export default defineSchema({
     // `sessions.listByUser`: a user's sessions by Clerk's creation time.
     .index("by_user_id_and_created_at", ["userId", "createdAt"])
     .index("by_ended_at", ["endedAt"])
-    .index("by_expire_at", ["expireAt"]),
+    .index("by_expire_at", ["expireAt"])
+    .index("by_abandon_at", ["abandonAt"]),
 
   /**
    * Users Clerk deleted, so that a session event arriving after `user.deleted`
