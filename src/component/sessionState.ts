@@ -83,6 +83,36 @@ export function canonical(value: unknown): string {
   return `{${entries.join(",")}}`;
 }
 
+/**
+ * Whether `canonical(a) === canonical(b)`, without building either text:
+ * most comparisons are of equal states (a replay, an unchanged record), and
+ * the walk stops at the first difference.
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (
+    a === null ||
+    b === null ||
+    typeof a !== "object" ||
+    typeof b !== "object"
+  )
+    return JSON.stringify(a) === JSON.stringify(b);
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every(
+    (key) =>
+      Object.prototype.hasOwnProperty.call(right, key) &&
+      sameCanonical(left[key], right[key]),
+  );
+}
+
+/** `canonical` order, answering 0 for equal values without building text. */
+function compareCanonical(a: unknown, b: unknown): number {
+  return sameCanonical(a, b) ? 0 : compareText(canonical(a), canonical(b));
+}
+
 /** The facts that decide the winning event: all but device and actor. */
 function core(facts: SessionFacts): Omit<SessionFacts, "device" | "actor"> {
   const { device, actor, ...rest } = facts;
@@ -108,7 +138,7 @@ export function compareFacts(a: SessionFacts, b: SessionFacts): number {
     const order = compareNumbers(key(a), key(b));
     if (order !== 0) return order;
   }
-  return compareText(canonical(core(a)), canonical(core(b)));
+  return compareCanonical(core(a), core(b));
 }
 
 /** Two deletions of the same user merge into the earliest known time. */
@@ -131,7 +161,7 @@ function keepLatest<T>(stored: Kept<T>, incoming: Kept<T>): Kept<T> {
   if (stored.value === null || stored.at === null) return incoming;
   const order =
     compareNumbers(incoming.at, stored.at) ||
-    compareText(canonical(incoming.value), canonical(stored.value));
+    compareCanonical(incoming.value, stored.value);
   return order > 0 ? incoming : stored;
 }
 
@@ -210,7 +240,7 @@ export function mergeSessionState(
       incoming.userDeletion ?? null,
     ),
   });
-  const changed = canonical(state) !== canonical(stored);
+  const changed = !sameCanonical(state, stored);
   const result: ApplyResult = changed
     ? "applied"
     : order === 0 || incomingFacts === undefined

@@ -4,9 +4,9 @@
  * sessionState.ts derive.
  */
 import {
-  canonical,
   effectiveState,
   mergeSessionState,
+  sameCanonical,
   statusAt,
   type Incoming,
   type SessionState,
@@ -113,7 +113,7 @@ export async function saveSessionState(
 type SessionFields = Omit<Doc<"sessions">, "_id" | "_creationTime">;
 
 function sameRecord(a: StoredSession, b: StoredSession): boolean {
-  return canonical(a) === canonical(b);
+  return sameCanonical(a, b);
 }
 
 /**
