@@ -5,8 +5,14 @@
  */
 import { v } from "convex/values";
 import { vSessionEvent } from "../../src/shared/eventValidators.js";
+import { componentsGeneric, type FunctionReference } from "convex/server";
 import { components, internal } from "./_generated/api.js";
-import { mutation, query, type QueryCtx } from "./_generated/server.js";
+import {
+  internalMutation,
+  mutation,
+  query,
+  type QueryCtx,
+} from "./_generated/server.js";
 import { clerkSessions, sessionQuery } from "./sessions.js";
 
 const vMetrics = v.object({
@@ -44,6 +50,48 @@ export const referenceUpsert = mutation({
   returns: vMetrics,
   handler: async (ctx, args) => {
     await ctx.runMutation(internal.reference.upsertFromClerk, args);
+    return await used(ctx);
+  },
+});
+
+/** bench/componentProbe.ts, which the bench registers inside the component. */
+const componentProbe = (
+  componentsGeneric() as unknown as {
+    clerkSessions: {
+      benchProbe: {
+        emptyApply: FunctionReference<
+          "mutation",
+          "internal",
+          { event: unknown; onEvent?: string },
+          { result: string }
+        >;
+      };
+    };
+  }
+).clerkSessions.benchProbe;
+
+/** `applyEvent` with the component mutation's work taken out. */
+export const applyEventEmpty = mutation({
+  args: { event: vSessionEvent },
+  returns: vMetrics,
+  handler: async (ctx, args) => {
+    await ctx.runMutation(componentProbe.emptyApply, args);
+    return await used(ctx);
+  },
+});
+
+/** The reference's upsert with its work taken out: same `v.any()` argument, no `returns`. */
+export const referenceEmptyUpsert = internalMutation({
+  args: { data: v.any() },
+  handler: async () => {},
+});
+
+/** `referenceUpsert` with the upsert's work taken out. */
+export const referenceEmpty = mutation({
+  args: { data: v.any() },
+  returns: vMetrics,
+  handler: async (ctx, args) => {
+    await ctx.runMutation(internal.measure.referenceEmptyUpsert, args);
     return await used(ctx);
   },
 });
