@@ -58,8 +58,11 @@ test("a token the server accepts: confirmed by an identity version bump, and who
 test("a token with another audience is refused with AuthError and a close; the client gives up after its retries", async () => {
   const client = bed.client("raw");
   const changes: boolean[] = [];
+  // Signed before the clock runs: the bed waits for its own Clerk's signing,
+  // not for a token made here.
+  const wrongAudience = await token({ aud: "my-app" });
   client.setAuth(
-    () => token({ aud: "my-app" }),
+    async () => wrongAudience,
     (ok) => changes.push(ok),
   );
   await advance(bed, 30_000, 500);
