@@ -239,4 +239,27 @@ describe("whoami and the Clerk issuer", () => {
       await asUser("user_1", "sess_A").query(api.sessions.whoami, {}),
     ).toMatchObject({ sessionId: "sess_A", session: { status: "active" } });
   });
+
+  test("sessionStatus shows who and where only to a Clerk token of the session's user", async () => {
+    vi.stubEnv("CLERK_JWT_ISSUER_DOMAIN", ISSUER);
+    const sameSubjectElsewhere = t.withIdentity({
+      subject: "user_1",
+      issuer: "https://auth.other.example",
+    });
+    const seen = await sameSubjectElsewhere.query(api.sessions.sessionStatus, {
+      sessionId: "sess_A",
+    });
+    expect(Object.keys(seen).sort()).toEqual([
+      "endedAt",
+      "expireAt",
+      "sessionId",
+      "status",
+      "updatedAt",
+    ]);
+    expect(
+      await asUser("user_1", "sess_A").query(api.sessions.sessionStatus, {
+        sessionId: "sess_A",
+      }),
+    ).toMatchObject({ userId: "user_1", clientId: "client_9" });
+  });
 });

@@ -9,7 +9,13 @@ import {
   clerkSessionEvent,
   clerkUserDeletedEvent,
 } from "../fixtures/clerkEvents.js";
-import { exampleApp, post, type ExampleApp } from "../fixtures/exampleApp.js";
+import {
+  countStatuses,
+  exampleApp,
+  post,
+  seedSessions,
+  type ExampleApp,
+} from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 import {
   ClerkSessions,
@@ -144,10 +150,17 @@ describe("options", () => {
     });
   });
 
-  test("a sid that belongs to another user counts as unknown", async () => {
+  test("a sid that belongs to another user is refused, whatever unknownSessions says", async () => {
     expect(
       await codeOf(check({ unknownSessions: "deny" }, as("user_2", "sess_A"))),
     ).toBe("SESSION_UNKNOWN");
+    expect(await codeOf(check({}, as("user_2", "sess_A")))).toBe(
+      "SESSION_UNKNOWN",
+    );
+    await deliverSessionA("session.revoked", Date.now());
+    expect(await codeOf(check({}, as("user_2", "sess_A")))).toBe(
+      "SESSION_UNKNOWN",
+    );
   });
 
   test("defaults set on the ClerkSessions instance apply", async () => {
@@ -188,6 +201,22 @@ describe("lifecycles the store and the token report", () => {
         as("user_1", "sess_P").mutation(api.notes.add, { text: "x" }),
       ),
     ).toBe("SESSION_PENDING");
+  });
+
+  test("a stored pending session whose token says sts active passes: Clerk sends no webhook when the task is done", async () => {
+    await deliver(
+      clerkSessionEvent("session.pending", {
+        sessionId: "sess_P",
+        userId: "user_1",
+      }),
+    );
+    const activeToken = t.withIdentity({
+      subject: "user_1",
+      issuer: ISSUER,
+      sid: "sess_P",
+      sts: "active",
+    });
+    expect(await check({}, activeToken)).toBe("ok");
   });
 
   test("a token whose sts claim is pending is refused before any webhook", async () => {
@@ -258,6 +287,25 @@ describe("lifecycles the store and the token report", () => {
     );
     expect(await check({}, as("user_1"))).toBe("SESSION_ENDED");
     expect(await check({}, as("user_2", "sess_other"))).toBe("ok");
+  });
+
+  test("a deleted user's sessions beyond the webhook's first batch are refused before their batch runs", async () => {
+    await seedSessions(t, {
+      userId: "user_big",
+      count: 150,
+      status: "active",
+      updatedAt: Date.now() - 60_000,
+    });
+    await deliver(clerkUserDeletedEvent("user_big", Date.now()));
+    // Only the first batch ran in the webhook's transaction; the rest wait on
+    // the workpool, which this test never runs.
+    const counts = await countStatuses(t);
+    expect(counts["active"]).toBeGreaterThan(0);
+    for (const i of [0, 99, 100, 149]) {
+      expect(await check({}, as("user_big", `sess_user_big_${i}`))).toBe(
+        "SESSION_ENDED",
+      );
+    }
   });
 });
 

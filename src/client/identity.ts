@@ -114,6 +114,7 @@ export async function sessionStatus(
   ctx: AuthQueryCtx,
   component: ComponentApi,
   sessionId: string,
+  options: { issuer?: string } = {},
 ): Promise<SessionStatusResult> {
   const stored = await ctx.runQuery(component.sessions.get, { sessionId });
   if (stored === null) {
@@ -133,7 +134,13 @@ export async function sessionStatus(
     expireAt: stored.expireAt,
   };
   const identity = await ctx.auth.getUserIdentity();
-  if (identity?.subject !== stored.userId) return publicFields;
+  // Another trusted provider's token may carry the same subject: only a
+  // Clerk token of the session's own user sees who and where.
+  const isOwner =
+    identity !== null &&
+    isClerkToken(identity, options.issuer) &&
+    identity.subject === stored.userId;
+  if (!isOwner) return publicFields;
   return {
     ...publicFields,
     userId: stored.userId,

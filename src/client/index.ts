@@ -221,7 +221,9 @@ export class ClerkSessions {
     ctx: AuthQueryCtx,
     args: { sessionId: string },
   ): Promise<SessionStatusResult> {
-    return await sessionStatus(ctx, this.component, args.sessionId);
+    return await sessionStatus(ctx, this.component, args.sessionId, {
+      issuer: this.options.issuer,
+    });
   }
 
   /**

@@ -56,9 +56,11 @@ function refuseImpersonated(options: VerifierOptions): void {
 
 /**
  * The checks in order: a token at all, from the Clerk issuer, not pending or
- * impersonated by its own claims, then the store: ended (expiry and user
- * deletion included), pending, impersonated, unknown. One component query:
- * one index lookup, a second only for a session the store does not know.
+ * impersonated by its own claims, then the store: another owner, ended
+ * (expiry and user deletion included), pending (unless the token's own `sts`
+ * says otherwise), impersonated, unknown. One component query: two index
+ * lookups (the session and the user's deletion record), one for an ended
+ * session.
  */
 export async function requireActiveSession(
   ctx: AuthQueryCtx,
@@ -89,19 +91,31 @@ export async function requireActiveSession(
     component.sessions.forToken,
     { sessionId, userId },
   );
-  if (session === null || session.userId !== userId) {
-    if (userDeleted) {
-      throw sessionError("SESSION_ENDED", "Clerk deleted this user");
-    }
+  if (session !== null && session.userId !== userId) {
+    // A session's owner never changes: a token naming another user for it
+    // is refused, whatever `unknownSessions` says.
+    throw sessionError(
+      "SESSION_UNKNOWN",
+      "The session belongs to another user",
+    );
+  }
+  if (session !== null && isTerminalStatus(session.status)) {
+    throw sessionError("SESSION_ENDED", `The session is ${session.status}`);
+  }
+  if (userDeleted) {
+    throw sessionError("SESSION_ENDED", "Clerk deleted this user");
+  }
+  if (session === null) {
     if (sessionId !== null && options.unknownSessions === "deny") {
       throw sessionError("SESSION_UNKNOWN", "No record of this session yet");
     }
     return { userId, sessionId };
   }
-  if (isTerminalStatus(session.status)) {
-    throw sessionError("SESSION_ENDED", `The session is ${session.status}`);
+  // The token's own `sts` is fresher than the store: Clerk sends no webhook
+  // when a pending session becomes active.
+  if (session.status === "pending" && sessionStatusClaim(identity) === null) {
+    refusePending(options);
   }
-  if (session.status === "pending") refusePending(options);
   if (session.actor !== null) refuseImpersonated(options);
   return { userId, sessionId };
 }

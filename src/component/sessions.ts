@@ -4,6 +4,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import {
+  isTerminalStatus,
   vClerkSessionStatus,
   vStoredSession,
 } from "../shared/sessionValidators.js";
@@ -25,8 +26,9 @@ export const get = query({
 
 /**
  * What the verifier needs of a token's session: the session as it reads now,
- * and, only when the session is unknown (or not the token's user's), whether
- * Clerk deleted that user: a second lookup for unknown sessions only.
+ * and, unless it has ended, whether Clerk deleted the token's user. The
+ * deletion's batches may not have reached a live session yet, so the user's
+ * deletion record is read too: two lookups, one for an ended session.
  */
 export const forToken = query({
   args: {
@@ -41,14 +43,14 @@ export const forToken = query({
   handler: async (ctx, { sessionId, userId }) => {
     const doc =
       sessionId === null ? null : await findSession(ctx.db, sessionId);
-    if (doc !== null && doc.userId === userId) {
-      return { session: readSession(doc, Date.now()), userDeleted: false };
+    const session = doc && readSession(doc, Date.now());
+    if (session !== null && isTerminalStatus(session.status)) {
+      return { session, userDeleted: false };
     }
+    // A live session of a deleted user may not have been reached by the
+    // deletion's batches yet: the user's deletion record decides.
     const deletion = await findUserDeletion(ctx.db, userId);
-    return {
-      session: doc && readSession(doc, Date.now()),
-      userDeleted: deletion !== null,
-    };
+    return { session, userDeleted: deletion !== null };
   },
 });
 
