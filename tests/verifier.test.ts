@@ -277,6 +277,15 @@ describe("lifecycles the store and the token report", () => {
     expect(await check({ impersonatedSessions: "deny" }, impersonating)).toBe(
       "SESSION_IMPERSONATED",
     );
+    const oddlyShaped = t.withIdentity({
+      subject: "user_1",
+      issuer: ISSUER,
+      sid: "sess_A",
+      act: { iss: "https://clerk.example.dev" },
+    } as never);
+    expect(await check({ impersonatedSessions: "deny" }, oddlyShaped)).toBe(
+      "SESSION_IMPERSONATED",
+    );
   });
 
   test("every token of a deleted user is refused, reported session or not", async () => {

@@ -78,7 +78,11 @@ export async function requireActiveSession(
     );
   }
   if (sessionStatusClaim(identity) === "pending") refusePending(options);
-  if (actorClaim(identity) !== null) refuseImpersonated(options);
+  // Any `act` claim counts, even one whose shape is not Clerk's: under
+  // "deny" an impersonation is refused rather than guessed away.
+  if (actorClaim(identity) !== null || identity["act"] != null) {
+    refuseImpersonated(options);
+  }
   const userId = identity.subject;
   const sessionId = sessionIdClaim(identity);
   if (sessionId === null && options.legacyTokens === "deny") {
