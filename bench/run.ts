@@ -499,7 +499,7 @@ async function verifierPrice(calls: number) {
       "ratio to bare",
     ],
     rows,
-    note: "The check reads the caller's stored session: one index lookup and one document more than the bare query, at any table size.",
+    note: "The check reads the caller's stored session and the user's deletion record (so a deleted user's sessions are refused before the deletion's batches reach them): two index lookups and one document more than the bare query, at any table size.",
   });
 }
 
