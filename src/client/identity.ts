@@ -62,26 +62,6 @@ export function sessionStatusClaim(
   return typeof sts === "string" ? sts : null;
 }
 
-/**
- * The `act` claim of an impersonation token: `{ sub }` of the acting user.
- * Convex may hand an object claim over as its JSON text.
- */
-export function actorClaim(
-  identity: Record<string, unknown>,
-): { sub: string } | null {
-  let act = identity["act"];
-  if (typeof act === "string") {
-    try {
-      act = JSON.parse(act) as unknown;
-    } catch {
-      return null;
-    }
-  }
-  if (typeof act !== "object" || act === null) return null;
-  const sub = (act as { sub?: unknown }).sub;
-  return typeof sub === "string" && sub !== "" ? { sub } : null;
-}
-
 export async function whoami(
   ctx: AuthQueryCtx,
   component: ComponentApi,

@@ -6,7 +6,6 @@ import type { ComponentApi } from "../component/_generated/component.js";
 import { isTerminalStatus } from "../shared/sessionValidators.js";
 import { sessionError } from "./errors.js";
 import {
-  actorClaim,
   isClerkToken,
   sessionIdClaim,
   sessionStatusClaim,
@@ -80,7 +79,7 @@ export async function requireActiveSession(
   if (sessionStatusClaim(identity) === "pending") refusePending(options);
   // Any `act` claim counts, even one whose shape is not Clerk's: under
   // "deny" an impersonation is refused rather than guessed away.
-  if (actorClaim(identity) !== null || identity["act"] != null) {
+  if (identity["act"] != null) {
     refuseImpersonated(options);
   }
   const userId = identity.subject;

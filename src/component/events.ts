@@ -13,7 +13,12 @@ import {
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { reportChange } from "./notify.js";
 import { findPruneHorizon, MIN_SESSION_RETENTION_MS } from "./retention.js";
-import { findSession, findUserDeletion, saveSessionState } from "./store.js";
+import {
+  findDeletedUser,
+  findSession,
+  findUserDeletion,
+  saveSessionState,
+} from "./store.js";
 import { startRemovingSessionsOfUser } from "./users.js";
 
 /**
@@ -112,10 +117,7 @@ async function applyUserDeletion(
   deletion: UserDeletion,
   onEvent: string | undefined,
 ): Promise<ApplyResult> {
-  const tombstone = await ctx.db
-    .query("deletedUsers")
-    .withIndex("by_user_id", (q) => q.eq("userId", userId))
-    .unique();
+  const tombstone = await findDeletedUser(ctx.db, userId);
   const merged =
     mergeUserDeletion(tombstone?.deletion ?? null, deletion) ?? deletion;
   if (tombstone === null) {

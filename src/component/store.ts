@@ -30,15 +30,22 @@ export async function findSession(
     .unique();
 }
 
+/** The record that Clerk deleted a user, or null. */
+export async function findDeletedUser(
+  db: DatabaseReader,
+  userId: string,
+): Promise<Doc<"deletedUsers"> | null> {
+  return await db
+    .query("deletedUsers")
+    .withIndex("by_user_id", (q) => q.eq("userId", userId))
+    .unique();
+}
+
 export async function findUserDeletion(
   db: DatabaseReader,
   userId: string,
 ): Promise<UserDeletion | null> {
-  const deleted = await db
-    .query("deletedUsers")
-    .withIndex("by_user_id", (q) => q.eq("userId", userId))
-    .unique();
-  return deleted?.deletion ?? null;
+  return (await findDeletedUser(db, userId))?.deletion ?? null;
 }
 
 export function stateOf(doc: Doc<"sessions">): SessionState {
