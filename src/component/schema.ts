@@ -27,13 +27,13 @@ export default defineSchema({
     userDeletion: vUserDeletion,
     /** `updated_at` of the event that carried `device` (absent on old documents). */
     deviceAt: v.optional(v.union(v.number(), v.null())),
-    /** `updated_at` of the event that carried `actor` (absent on old documents). */
-    actorAt: v.optional(v.union(v.number(), v.null())),
+    /** `updated_at` of the event that carried `actor` (absent on old documents); usually null. */
+    actorAt: v.optional(v.union(v.null(), v.number())),
   })
     .index("by_session_id", ["sessionId"])
-    .index("by_user_id", ["userId"])
-    .index("by_user_id_and_status", ["userId", "status"])
-    // `sessions.listByUser`: a user's sessions by Clerk's creation time.
+    // A user's sessions by Clerk's creation time: `sessions.listByUser`, and
+    // the pages of `user.deleted`. No index of its own for `userId` alone:
+    // each index is one more write for every session written.
     .index("by_user_id_and_created_at", ["userId", "createdAt"])
     .index("by_ended_at", ["endedAt"])
     .index("by_expire_at", ["expireAt"])

@@ -50,7 +50,7 @@ async function markPage(
   if (userDeletion === null) return { isDone: true, continueCursor: "" };
   const page = await ctx.db
     .query("sessions")
-    .withIndex("by_user_id", (q) => q.eq("userId", userId))
+    .withIndex("by_user_id_and_created_at", (q) => q.eq("userId", userId))
     .paginate({ numItems, cursor });
   for (const doc of page.page) {
     const { change } = await saveSessionState(ctx.db, doc, { userDeletion });

@@ -12,16 +12,22 @@ export const SESSION_END_TYPES = {
   "session.revoked": "revoked",
 } as const;
 
-/** Clerk webhook types whose status is the one in the payload. */
-export const SESSION_STATE_TYPES = [
-  "session.created",
-  "session.pending",
-] as const;
-
+/**
+ * Every handled session type: `session.created` and `session.pending` carry
+ * their status in the payload, the others imply it. Listed in the order of
+ * how often they arrive, as the statuses are (see CLERK_SESSION_STATUSES).
+ */
 export const SESSION_EVENT_TYPES = [
-  ...SESSION_STATE_TYPES,
-  ...(Object.keys(SESSION_END_TYPES) as (keyof typeof SESSION_END_TYPES)[]),
-] as const;
+  "session.created",
+  "session.ended",
+  "session.pending",
+  "session.removed",
+  "session.revoked",
+] as const satisfies readonly (
+  | "session.created"
+  | "session.pending"
+  | keyof typeof SESSION_END_TYPES
+)[];
 export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
 
 /** A verified webhook, reduced to what the component stores. */
@@ -39,11 +45,11 @@ export const vSessionEvent = v.union(
 );
 export type SessionEvent = Infer<typeof vSessionEvent>;
 
-/** What the webhook route answers with a 200. */
+/** What the webhook route answers with a 200; a redelivery is a `duplicate`. */
 export const vApplyResult = v.union(
   v.literal("applied"),
-  v.literal("stale"),
   v.literal("duplicate"),
+  v.literal("stale"),
   v.literal("ignored"),
 );
 export type ApplyResult = Infer<typeof vApplyResult>;

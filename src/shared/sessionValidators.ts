@@ -4,11 +4,15 @@
  */
 import { v, type Infer } from "convex/values";
 
-/** Statuses Clerk reports for a session. */
+/**
+ * Statuses Clerk reports for a session. Most sessions are stored `active`
+ * and then `ended`, so those two come first: a union is checked member by
+ * member (convex-test throws an Error for each member a value misses).
+ */
 export const CLERK_SESSION_STATUSES = [
   "active",
-  "pending",
   "ended",
+  "pending",
   "removed",
   "revoked",
   "expired",
@@ -55,6 +59,12 @@ export type Device = Infer<typeof vDevice>;
 export const vActor = v.object({ sub: v.string() });
 export type Actor = Infer<typeof vActor>;
 
+/**
+ * Most sessions are not impersonated, so `null` is listed first: a union is
+ * checked member by member (convex-test throws an Error for each miss).
+ */
+const vActorOrNull = v.union(v.null(), vActor);
+
 /** Who a session belongs to and Clerk's own timestamps for it (ms). */
 const sessionIdentity = {
   sessionId: v.string(),
@@ -75,7 +85,7 @@ export const vSessionFacts = v.object({
   ...clerkTimes,
   abandonAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
-  actor: v.union(vActor, v.null()),
+  actor: vActorOrNull,
 });
 export type SessionFacts = Infer<typeof vSessionFacts>;
 
@@ -87,6 +97,6 @@ export const vStoredSession = v.object({
   abandonAt: v.union(v.number(), v.null()),
   endedAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
-  actor: v.union(vActor, v.null()),
+  actor: vActorOrNull,
 });
 export type StoredSession = Infer<typeof vStoredSession>;

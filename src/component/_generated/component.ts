@@ -19,8 +19,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
     apply: FunctionReference<
       "mutation",
       "internal",
-      { event: { kind: "session"; session: { abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }; type: "session.created" | "session.pending" | "session.ended" | "session.removed" | "session.revoked" } | { deletedAt: number | null; kind: "user.deleted"; userId: string }; onEvent?: string },
-      { result: "applied" | "stale" | "duplicate" | "ignored" },
+      { event: { kind: "session"; session: { abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }; type: "session.created" | "session.ended" | "session.pending" | "session.removed" | "session.revoked" } | { deletedAt: number | null; kind: "user.deleted"; userId: string }; onEvent?: string },
+      { result: "applied" | "duplicate" | "stale" | "ignored" },
       Name
     >;
   };
@@ -38,21 +38,21 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       "query",
       "internal",
       { sessionId: string | null; userId: string },
-      { session: { abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null; userDeleted: boolean },
+      { session: { abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null; userDeleted: boolean },
       Name
     >;
     get: FunctionReference<
       "query",
       "internal",
       { sessionId: string },
-      { abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null,
+      { abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null,
       Name
     >;
     listByUser: FunctionReference<
       "query",
       "internal",
-      { paginationOpts: { cursor: string | null; endCursor?: string | null; id?: number; maximumBytesRead?: number; maximumRowsRead?: number; numItems: number }; status?: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; userId: string },
-      { continueCursor: string; isDone: boolean; page: Array<{ abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }>; pageStatus?: "SplitRecommended" | "SplitRequired" | null; splitCursor?: string | null },
+      { paginationOpts: { cursor: string | null; endCursor?: string | null; id?: number; maximumBytesRead?: number; maximumRowsRead?: number; numItems: number }; status?: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; userId: string },
+      { continueCursor: string; isDone: boolean; page: Array<{ abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }>; pageStatus?: "SplitRecommended" | "SplitRequired" | null; splitCursor?: string | null },
       Name
     >;
   };
@@ -60,7 +60,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
     applySessions: FunctionReference<
       "mutation",
       "internal",
-      { onEvent?: string; sessions: Array<{ abandonAt: number | null; actor: { sub: string } | null; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "pending" | "ended" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }> },
+      { onEvent?: string; sessions: Array<{ abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }> },
       { applied: number; stale: number },
       Name
     >;
