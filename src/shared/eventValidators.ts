@@ -24,9 +24,7 @@ export const SESSION_EVENT_TYPES = [
   "session.removed",
   "session.revoked",
 ] as const satisfies readonly (
-  | "session.created"
-  | "session.pending"
-  | keyof typeof SESSION_END_TYPES
+  "session.created" | "session.pending" | keyof typeof SESSION_END_TYPES
 )[];
 export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
 
