@@ -1,8 +1,10 @@
 /**
  * The bench app (bench/app) on convex-test, built as fixtures/convexTestApp.ts
- * builds an app, with one more module in the component: the empty probe of
- * componentProbe.ts.
+ * builds an app, with one more module in the component: the probes of
+ * componentProbe.ts. `validateComponentSchema: false` turns off the check of
+ * the component's documents against its schema, for the unvalidated probe.
  */
+import { defineSchema } from "convex/server";
 import { convexTest } from "convex-test";
 import {
   importOnce,
@@ -21,7 +23,7 @@ const componentRoot = Object.keys(clerkSessionsTest.modules)
 
 /**
  * The component's modules, the test functions the fixtures add to it, and
- * the bench's empty probe (componentProbe.ts).
+ * the bench's probes (componentProbe.ts).
  */
 export const componentModules = importOnce({
   ...clerkSessionsTest.modules,
@@ -43,7 +45,18 @@ export async function preloadBenchModules(): Promise<void> {
   );
 }
 
-export function benchApp(transactionLimits?: TransactionLimits) {
+/** The component's tables, their documents not checked on write. */
+const unvalidatedComponentSchema = defineSchema(
+  clerkSessionsTest.schema.tables,
+  {
+    schemaValidation: false,
+  },
+);
+
+export function benchApp(
+  transactionLimits?: TransactionLimits,
+  { validateComponentSchema = true } = {},
+) {
   const t = convexTest({
     schema,
     modules: appModules,
@@ -51,7 +64,9 @@ export function benchApp(transactionLimits?: TransactionLimits) {
   });
   t.registerComponent(
     "clerkSessions",
-    clerkSessionsTest.schema,
+    validateComponentSchema
+      ? clerkSessionsTest.schema
+      : unvalidatedComponentSchema,
     componentModules,
   );
   clerkSessionsTest.registerChildren(t, "clerkSessions");

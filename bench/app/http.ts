@@ -1,5 +1,8 @@
 import { httpRouter } from "convex/server";
+import type { ComponentApi } from "../../src/component/_generated/component.js";
 import { registerRoutes } from "../../src/client/webhook.js";
+import { webhookAction } from "../../src/client/webhookRoute.js";
+import { componentProbe } from "./probeReferences.js";
 import { referenceWebhook } from "./reference.js";
 import { clerkSessions } from "./sessions.js";
 
@@ -9,6 +12,18 @@ http.route({
   path: "/reference/webhook",
   method: "POST",
   handler: referenceWebhook,
+});
+// The package's route, applying each event with bench/componentProbe.ts's
+// `unvalidatedApply`: the same work as `events.apply`, without validators.
+http.route({
+  path: "/unvalidated/webhook",
+  method: "POST",
+  handler: webhookAction(
+    {
+      events: { apply: componentProbe.unvalidatedApply },
+    } as unknown as ComponentApi,
+    {},
+  ),
 });
 
 export default http;

@@ -5,8 +5,8 @@
  */
 import { v } from "convex/values";
 import { vSessionEvent } from "../../src/shared/eventValidators.js";
-import { componentsGeneric, type FunctionReference } from "convex/server";
 import { components, internal } from "./_generated/api.js";
+import { componentProbe } from "./probeReferences.js";
 import {
   internalMutation,
   mutation,
@@ -53,22 +53,6 @@ export const referenceUpsert = mutation({
     return await used(ctx);
   },
 });
-
-/** bench/componentProbe.ts, which the bench registers inside the component. */
-const componentProbe = (
-  componentsGeneric() as unknown as {
-    clerkSessions: {
-      benchProbe: {
-        emptyApply: FunctionReference<
-          "mutation",
-          "internal",
-          { event: unknown; onEvent?: string },
-          { result: string }
-        >;
-      };
-    };
-  }
-).clerkSessions.benchProbe;
 
 /** `applyEvent` with the component mutation's work taken out. */
 export const applyEventEmpty = mutation({

@@ -4,6 +4,7 @@ import {
   vApplyResult,
   vSessionEvent,
   type ApplyResult,
+  type SessionEvent,
   type SessionChangeType,
 } from "../shared/eventValidators.js";
 import {
@@ -34,19 +35,23 @@ export const apply = mutation({
     onEvent: v.optional(v.string()),
   },
   returns: v.object({ result: vApplyResult }),
-  handler: async (ctx, { event, onEvent }) => {
-    const result =
-      event.kind === "session"
-        ? await applySessionEvent(ctx, event.session, event.type, onEvent)
-        : await applyUserDeletion(
-            ctx,
-            event.userId,
-            { at: event.deletedAt },
-            onEvent,
-          );
-    return { result };
-  },
+  handler: async (ctx, args) => ({ result: await applyEvent(ctx, args) }),
 });
+
+/** The work of `events.apply`, for one verified event of either kind. */
+export async function applyEvent(
+  ctx: MutationCtx,
+  { event, onEvent }: { event: SessionEvent; onEvent?: string },
+): Promise<ApplyResult> {
+  return event.kind === "session"
+    ? await applySessionEvent(ctx, event.session, event.type, onEvent)
+    : await applyUserDeletion(
+        ctx,
+        event.userId,
+        { at: event.deletedAt },
+        onEvent,
+      );
+}
 
 /**
  * An unknown session older than the prune horizon may be one that was pruned:

@@ -10,6 +10,7 @@
 
 import type * as http from "../http.js";
 import type * as measure from "../measure.js";
+import type * as probeReferences from "../probeReferences.js";
 import type * as reference from "../reference.js";
 import type * as sessions from "../sessions.js";
 
@@ -23,6 +24,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   http: typeof http;
   measure: typeof measure;
+  probeReferences: typeof probeReferences;
   reference: typeof reference;
   sessions: typeof sessions;
 }> = anyApi as any;
