@@ -119,6 +119,6 @@ export async function requireActiveSession(
   if (session.status === "pending" && sessionStatusClaim(identity) === null) {
     refusePending(options);
   }
-  if (session.actor !== null) refuseImpersonated(options);
+  if (session.impersonated) refuseImpersonated(options);
   return { userId, sessionId };
 }

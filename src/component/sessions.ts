@@ -9,6 +9,7 @@ import {
   vStoredSession,
 } from "../shared/sessionValidators.js";
 import { query } from "./_generated/server.js";
+import { statusAt } from "./sessionState.js";
 import { findSession, findUserDeletion, readSession } from "./store.js";
 
 /**
@@ -25,10 +26,12 @@ export const get = query({
 });
 
 /**
- * What the verifier needs of a token's session: the session as it reads now,
- * and, unless it has ended, whether Clerk deleted the token's user. The
- * deletion's batches may not have reached a live session yet, so the user's
- * deletion record is read too: two lookups, one for an ended session.
+ * What the verifier needs of a token's session, and no more (it runs on
+ * every request of a checked function): its owner, its status as it reads
+ * now, whether it is impersonated, and, unless it has ended, whether Clerk
+ * deleted the token's user. The deletion's batches may not have reached a
+ * live session yet, so the user's deletion record is read too: two lookups,
+ * one for an ended session.
  */
 export const forToken = query({
   args: {
@@ -37,13 +40,24 @@ export const forToken = query({
     userId: v.string(),
   },
   returns: v.object({
-    session: v.union(vStoredSession, v.null()),
+    session: v.union(
+      v.object({
+        userId: v.string(),
+        status: vClerkSessionStatus,
+        impersonated: v.boolean(),
+      }),
+      v.null(),
+    ),
     userDeleted: v.boolean(),
   }),
   handler: async (ctx, { sessionId, userId }) => {
     const doc =
       sessionId === null ? null : await findSession(ctx.db, sessionId);
-    const session = doc && readSession(doc, Date.now());
+    const session = doc && {
+      userId: doc.userId,
+      status: statusAt(doc, Date.now()).status,
+      impersonated: doc.actor !== null,
+    };
     if (session !== null && isTerminalStatus(session.status)) {
       return { session, userDeleted: false };
     }

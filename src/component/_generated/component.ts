@@ -38,7 +38,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       "query",
       "internal",
       { sessionId: string | null; userId: string },
-      { session: { abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null; userDeleted: boolean },
+      { session: { impersonated: boolean; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; userId: string } | null; userDeleted: boolean },
       Name
     >;
     get: FunctionReference<
