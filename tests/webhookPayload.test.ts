@@ -14,6 +14,11 @@ import {
   parseWebhookBody,
   type ParsedWebhook,
 } from "../src/client/webhookPayload.js";
+import {
+  SESSION_END_TYPES,
+  SESSION_EVENT_TYPES,
+  type SessionEventType,
+} from "../src/shared/eventValidators.js";
 
 const BASE_SECONDS = BASE_TIME / 1000;
 
@@ -163,6 +168,19 @@ describe("status", () => {
     expect(sessionOf(createdWith({ status: "pending" })).status).toBe(
       "pending",
     );
+  });
+
+  test("every end type is a handled type, and parses to its status", () => {
+    for (const [type, status] of Object.entries(SESSION_END_TYPES)) {
+      expect(SESSION_EVENT_TYPES).toContain(type);
+      const event = clerkSessionEvent(type as SessionEventType, {
+        sessionId: "sess_A",
+        userId: "user_1",
+      });
+      expect(sessionOf(parseWebhookBody(JSON.stringify(event))).status).toBe(
+        status,
+      );
+    }
   });
 
   test("an end type implies its status whatever the payload says", () => {
