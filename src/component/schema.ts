@@ -14,8 +14,10 @@ export const vUserDeletion = v.union(
 export default defineSchema({
   /**
    * One document per Clerk session ever reported.
-   * Written by `events.apply` and `users.markSessionsOfDeletedUser`; read by
-   * `sessions.get`; deleted by `retention.prune`.
+   * Written by `events.apply`, `sync.applySessions` and
+   * `users.markSessionsOfDeletedUser`; read by `sessions.get`,
+   * `sessions.forToken` and `sessions.listByUser`; deleted by
+   * `retention.prune`.
    */
   sessions: defineTable({
     ...vSessionFacts.omit("status").fields,
