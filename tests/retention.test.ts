@@ -13,6 +13,7 @@ import {
   componentTables,
   countStatuses,
   exampleApp,
+  forgetRetentionStart,
   post,
   seedSessions,
   type ExampleApp,
@@ -48,6 +49,8 @@ const event = (
     userId: "user_1",
     updatedAt: Date.now(),
   });
+const sessionEvents = () =>
+  t.run((ctx) => ctx.db.query("sessionEvents").collect());
 const sessionIds = async () =>
   (await componentTables(t)).sessions.map((s) => s.sessionId).sort();
 
@@ -106,6 +109,43 @@ describe("what pruning removes", () => {
     expect(await sessionIds()).toEqual([]);
   });
 
+  test("documents written before retentionStart existed are given it, then pruned as usual", async () => {
+    await post(t, signedDelivery(event("session.created", "sess_live")).init);
+    await post(t, signedDelivery(event("session.created", "sess_old")).init);
+    await post(t, signedDelivery(event("session.ended", "sess_old")).init);
+    await forgetRetentionStart(t);
+    advanceDays(31);
+    expect(await t.mutation(internal.sessions.prune, {})).toEqual({
+      sessions: 0,
+      deletedUsers: 0,
+      continues: true,
+    });
+    expect(await t.mutation(internal.sessions.prune, {})).toEqual({
+      sessions: 1,
+      deletedUsers: 0,
+      continues: false,
+    });
+    expect(await sessionIds()).toEqual(["sess_live"]);
+  });
+
+  test("a session removed by a user.deleted without a time is pruned too", async () => {
+    await post(t, signedDelivery(event("session.created", "sess_a")).init);
+    await post(
+      t,
+      signedDelivery({
+        ...clerkUserDeletedEvent("user_1"),
+        timestamp: undefined,
+      }).init,
+    );
+    expect((await componentTables(t)).sessions[0]).toMatchObject({
+      status: "removed",
+      endedAt: null,
+    });
+    advanceDays(31);
+    await t.mutation(internal.sessions.prune, {});
+    expect(await sessionIds()).toEqual([]);
+  });
+
   test("the retention period comes from the ClerkSessions options", async () => {
     await post(t, signedDelivery(event("session.ended", "sess_a")).init);
     advanceDays(3);
@@ -131,7 +171,7 @@ describe("what pruning removes", () => {
     expect(await componentTables(t)).toEqual(before);
   });
 
-  test("prune continues while ended and expired picks overlap, until nothing past retention is left", async () => {
+  test("prune continues in batches, ended and expired sessions alike, until nothing past retention is left", async () => {
     vi.useRealTimers();
     vi.useFakeTimers({ now: START });
     const facts = (i: number, ended: boolean) => ({
@@ -142,7 +182,6 @@ describe("what pruning removes", () => {
       createdAt: START - 90 * DAY,
       updatedAt: START - 60 * DAY,
       lastActiveAt: null,
-      // The ended sessions expired first, so the expired pick starts on them.
       expireAt: START - (ended ? 50 : 40) * DAY,
       abandonAt: null,
       device: null,
@@ -160,7 +199,7 @@ describe("what pruning removes", () => {
     }
     const first = await t.mutation(internal.sessions.prune, {});
     expect(first).toEqual({
-      sessions: ended,
+      sessions: PRUNE_BATCH_SIZE,
       deletedUsers: 0,
       continues: true,
     });
@@ -216,6 +255,58 @@ describe("replays after pruning stay harmless", () => {
       "stale",
     );
     expect(await sessionIds()).toEqual([]);
+  });
+
+  test("user.deleted whose record was pruned: a replay is stale and brings no record back", async () => {
+    const deleted = clerkUserDeletedEvent("user_gone", START);
+    expect((await post(t, signedDelivery(deleted).init)).body.result).toBe(
+      "applied",
+    );
+    advanceDays(31);
+    await t.mutation(internal.sessions.prune, {});
+    expect((await componentTables(t)).deletedUsers).toEqual([]);
+    expect((await post(t, signedDelivery(deleted).init)).body.result).toBe(
+      "stale",
+    );
+    expect((await componentTables(t)).deletedUsers).toEqual([]);
+  });
+
+  test("a session that ended recently stays its 30 days, whatever its old expireAt", async () => {
+    const expireAt = START + 7 * DAY;
+    await post(
+      t,
+      signedDelivery(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_x",
+          userId: "user_1",
+          updatedAt: START,
+          expireAt,
+        }),
+      ).init,
+    );
+    advanceDays(40);
+    const removed = clerkSessionEvent("session.removed", {
+      sessionId: "sess_x",
+      userId: "user_1",
+      updatedAt: Date.now(),
+      expireAt,
+    });
+    await post(t, signedDelivery(removed).init);
+    const reportsBefore = (await sessionEvents()).length;
+    await t.mutation(internal.sessions.prune, {});
+    expect(await sessionIds()).toEqual(["sess_x"]);
+    advanceDays(1);
+    expect((await post(t, signedDelivery(removed).init)).body.result).toBe(
+      "duplicate",
+    );
+    expect((await sessionEvents()).length).toBe(reportsBefore);
+    advanceDays(30);
+    await t.mutation(internal.sessions.prune, {});
+    expect(await sessionIds()).toEqual([]);
+    expect((await post(t, signedDelivery(removed).init)).body.result).toBe(
+      "stale",
+    );
+    expect((await sessionEvents()).length).toBe(reportsBefore);
   });
 
   test("a new session after pruning is stored as usual", async () => {

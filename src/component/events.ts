@@ -54,14 +54,15 @@ export async function applyEvent(
 }
 
 /**
- * An unknown session older than the prune horizon may be one that was pruned:
- * a replay of its events must not bring it back. The horizon is never later
- * than the shortest retention allows, so fresh events skip the lookup.
+ * An unknown session, or a user with no deletion record, older than the
+ * prune horizon may be one that was pruned: a replay of its events must not
+ * bring it back. The horizon is never later than the shortest retention
+ * allows, so fresh events skip the lookup.
  */
-async function isBeforePruneHorizon(ctx: MutationCtx, updatedAt: number) {
-  if (updatedAt >= Date.now() - MIN_SESSION_RETENTION_MS) return false;
+async function isBeforePruneHorizon(ctx: MutationCtx, at: number) {
+  if (at >= Date.now() - MIN_SESSION_RETENTION_MS) return false;
   const horizon = await findPruneHorizon(ctx);
-  return horizon !== null && updatedAt < horizon.prunedBefore;
+  return horizon !== null && at < horizon.prunedBefore;
 }
 
 /**
@@ -114,7 +115,8 @@ export async function applySessionFacts(
 /**
  * Remembers the deletion (the earliest time heard of) and starts marking the
  * user's sessions `removed`. A repeat of the stored deletion is `duplicate`;
- * a later time than the stored one is `stale`.
+ * a later time than the stored one is `stale`, and so is a deletion older
+ * than the prune horizon that no record remembers (it was pruned).
  */
 async function applyUserDeletion(
   ctx: MutationCtx,
@@ -123,6 +125,14 @@ async function applyUserDeletion(
   onEvent: string | undefined,
 ): Promise<ApplyResult> {
   const tombstone = await findDeletedUser(ctx.db, userId);
+  if (
+    tombstone === null &&
+    deletion.at !== null &&
+    (await isBeforePruneHorizon(ctx, deletion.at))
+  ) {
+    // A deletion whose record was pruned: its sessions were removed then.
+    return "stale";
+  }
   const merged =
     mergeUserDeletion(tombstone?.deletion ?? null, deletion) ?? deletion;
   if (tombstone === null) {

@@ -5,8 +5,9 @@
 import { v } from "convex/values";
 import { api } from "./_generated/api.js";
 import { vPruneResult } from "../shared/resultValidators.js";
-import type { Doc } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
+import { retentionStart } from "./sessionState.js";
+import { stateOf } from "./store.js";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -42,34 +43,28 @@ async function pruneSessions(
   ctx: MutationCtx,
   before: number,
 ): Promise<Pruned> {
-  // Sessions that ended, and those Clerk let expire or abandon (they never
-  // get an end webhook: their time ends them), share one batch.
-  const picks = [
-    ctx.db
-      .query("sessions")
-      .withIndex("by_ended_at", (q) =>
-        q.gte("endedAt", 0).lt("endedAt", before),
-      ),
-    ctx.db
-      .query("sessions")
-      .withIndex("by_expire_at", (q) =>
-        q.gte("expireAt", 0).lt("expireAt", before),
-      ),
-    ctx.db
-      .query("sessions")
-      .withIndex("by_abandon_at", (q) =>
-        q.gte("abandonAt", 0).lt("abandonAt", before),
-      ),
-  ];
-  const picked: Doc<"sessions">[] = [];
-  for (const pick of picks) {
-    picked.push(...(await pick.take(PRUNE_BATCH_SIZE - picked.length)));
+  // Documents written before `retentionStart` existed get it first, a batch
+  // at a time; the batches after that see them in the index.
+  const unmarked = await ctx.db
+    .query("sessions")
+    .withIndex("by_retention_start", (q) => q.eq("retentionStart", undefined))
+    .take(PRUNE_BATCH_SIZE);
+  for (const doc of unmarked) {
+    await ctx.db.patch(doc._id, {
+      retentionStart: retentionStart(stateOf(doc)),
+    });
   }
-  // The picks may overlap (an ended session can have expired too), so
-  // whether more is left is read from the picks, not from the count.
-  const ids = new Set(picked.map((doc) => doc._id));
-  for (const id of ids) await ctx.db.delete(id);
-  return { count: ids.size, full: picked.length >= PRUNE_BATCH_SIZE };
+  if (unmarked.length > 0) return { count: 0, full: true };
+  // Ended sessions, and live ones Clerk let expire or abandon (they never
+  // get an end webhook: their time ends them), by when retention started.
+  const old = await ctx.db
+    .query("sessions")
+    .withIndex("by_retention_start", (q) =>
+      q.gte("retentionStart", 0).lt("retentionStart", before),
+    )
+    .take(PRUNE_BATCH_SIZE);
+  for (const doc of old) await ctx.db.delete(doc._id);
+  return { count: old.length, full: old.length >= PRUNE_BATCH_SIZE };
 }
 
 async function pruneDeletedUsers(

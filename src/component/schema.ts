@@ -31,15 +31,19 @@ export default defineSchema({
     deviceAt: v.optional(v.union(v.number(), v.null())),
     /** `updated_at` of the event that carried `actor` (absent on old documents); usually null. */
     actorAt: v.optional(v.union(v.null(), v.number())),
+    /**
+     * When retention starts counting (`retentionStart` in sessionState.ts);
+     * null while a live session has no known end. Absent on documents
+     * written before it existed, until `retention.prune` sets it.
+     */
+    retentionStart: v.optional(v.union(v.null(), v.number())),
   })
     .index("by_session_id", ["sessionId"])
     // A user's sessions by Clerk's creation time: `sessions.listByUser`, and
     // the pages of `user.deleted`. No index of its own for `userId` alone:
     // each index is one more write for every session written.
     .index("by_user_id_and_created_at", ["userId", "createdAt"])
-    .index("by_ended_at", ["endedAt"])
-    .index("by_expire_at", ["expireAt"])
-    .index("by_abandon_at", ["abandonAt"]),
+    .index("by_retention_start", ["retentionStart"]),
 
   /**
    * Users Clerk deleted, so that a session event arriving after `user.deleted`

@@ -292,3 +292,25 @@ export function statusAt(
     ? { status: stored.status, endedAt: stored.endedAt }
     : { status: first.status, endedAt: first.at };
 }
+
+/**
+ * When a session's retention starts counting: when it ended or, for a live
+ * session, when Clerk will expire or abandon it (the earlier), but never
+ * before the latest event heard of, so that once it is pruned every event
+ * about it is older than the prune horizon. Null for a live session with no
+ * known end: it is kept.
+ */
+export function retentionStart(state: SessionState): number | null {
+  const { facts } = state;
+  const { status, endedAt } = effectiveState(state);
+  const ends = isTerminalStatus(status)
+    ? [endedAt ?? facts.updatedAt]
+    : [facts.expireAt, facts.abandonAt].filter((at) => at !== null);
+  if (ends.length === 0) return null;
+  return Math.max(
+    Math.min(...ends),
+    facts.updatedAt,
+    state.deviceAt ?? facts.updatedAt,
+    state.actorAt ?? facts.updatedAt,
+  );
+}

@@ -6,6 +6,7 @@
 import {
   effectiveState,
   mergeSessionState,
+  retentionStart,
   sameCanonical,
   statusAt,
   type Incoming,
@@ -103,6 +104,7 @@ export async function saveSessionState(
     userDeletion: state.userDeletion,
     deviceAt: state.deviceAt,
     actorAt: state.actorAt,
+    retentionStart: retentionStart(state),
   };
   if (existing === null) {
     await db.insert("sessions", fields);
