@@ -125,9 +125,11 @@ export function SessionRecovery(props: {
         return;
       }
       pendingRebind.current = null;
-      // The wait may have outlasted the incident: a healthy app is left alone.
+      // The wait may have outlasted the incident: a healthy app, a session
+      // the server says has ended, or a signed-out Clerk is left alone.
       const { verdict: now, clerk: auth } = latest.current;
-      if (now !== "in_sync" && auth.isSignedIn === true) props.rebind();
+      const settled = now === "in_sync" || now === "session_ended";
+      if (!settled && auth.isSignedIn === true) props.rebind();
     };
     attempt();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -262,16 +264,34 @@ export function SessionRecovery(props: {
     });
     const timer = setTimeout(() => {
       pending.current = null;
-      reject(
-        new Error(
-          `Convex did not confirm Clerk's session within ${timeoutMs} ms.`,
-        ),
-      );
+      const message = `Convex did not confirm Clerk's session within ${timeoutMs} ms.`;
+      // Without the automatic schedule nothing is in progress any more, and
+      // the status must say so (with it, the schedule's next try is).
+      const { state: now, props: current } = latest.current;
+      if (!current.options.automatic && now.status === "recovering") {
+        const error: RecoveryError = { code: "NOT_CONFIRMED", message };
+        const next: LoopState = {
+          status: "gave_up",
+          attempts: now.attempts,
+          error,
+          slowRetry: true,
+        };
+        latest.current.state = next;
+        setState(next);
+        report({
+          action: "gave_up",
+          attempt: next.attempts,
+          verdict: latest.current.verdict,
+          error,
+          slowRetry: true,
+        });
+      }
+      reject(new Error(message));
     }, timeoutMs);
     pending.current = { promise, resolve, timer };
     tryOnce(0, false);
     return promise;
-  }, [tryOnce]);
+  }, [tryOnce, report]);
   useEffect(() => {
     if (verdict !== "in_sync" || !pending.current) return;
     clearTimeout(pending.current.timer);
