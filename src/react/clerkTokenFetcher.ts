@@ -4,7 +4,14 @@
  * recovery step asks for a new one), so Convex's own refresh schedule runs
  * undisturbed through Clerk's routine token refreshes.
  */
-import { createContext, useCallback, useContext, useMemo, useRef } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+} from "react";
 import {
   sessionFingerprint,
   usesConvexIntegration,
@@ -68,12 +75,14 @@ const sleep = (ms: number) =>
 /**
  * One fetch for convex's client. A forced refresh that returns the token
  * Convex already holds makes convex's client stop refreshing or drop auth,
- * so that case asks again once the second has turned and Clerk mints anew.
+ * so that case asks again once the second has turned and Clerk mints anew,
+ * unless the provider has unmounted meanwhile (`mounted`).
  */
 async function fetchForConvex(
   control: Pick<AuthControl, "forceNext" | "lastFetch">,
   latest: { current: ClerkAuthState },
   forceRefreshToken: boolean,
+  mounted: { current: boolean },
 ): Promise<string | null> {
   const skipCache = forceRefreshToken || control.forceNext.current;
   control.forceNext.current = false;
@@ -88,6 +97,7 @@ async function fetchForConvex(
     retry++
   ) {
     await sleep(SAME_TOKEN_RETRY_MS);
+    if (!mounted.current) break;
     outcome = await fetchFromClerk(latest.current, true);
   }
   control.lastFetch.current = outcome;
@@ -105,6 +115,13 @@ export function makeUseAuthFromClerk(
     // The fetcher outlives renders; it reads Clerk's latest state from here.
     const latest = useRef(auth);
     latest.current = auth;
+    const mounted = useRef(true);
+    useEffect(() => {
+      mounted.current = true;
+      return () => {
+        mounted.current = false;
+      };
+    }, []);
     const fingerprint = sessionFingerprint(auth.sessionClaims, extraClaims);
     const fetchAccessToken = useCallback(
       async ({ forceRefreshToken }: { forceRefreshToken: boolean }) => {
@@ -114,6 +131,7 @@ export function makeUseAuthFromClerk(
             { forceNext, lastFetch },
             latest,
             forceRefreshToken,
+            mounted,
           );
         } finally {
           fetching.current -= 1;
