@@ -270,7 +270,7 @@ async function routeVersusReference(rounds: number, perApp: number) {
       "Lookups, documents and bytes come from convex-test's transaction metrics for the mutation alone; the unvalidated row runs the very same code, so its counts are the package's. " +
       "The reference rewrites the row on every delivery, a replay included; this package reads the stored session once, " +
       "writes only when the event changes it, and for an unseen session also looks up the user's deletion record. " +
-      'It answers `{"result": ...}` as JSON where the reference answers an empty 200, stores 16 fields where the reference stores 4, and parses the payload leniently.',
+      'It answers `{"result": ...}` as JSON where the reference answers an empty 200, stores 17 fields where the reference stores 4, and parses the payload leniently.',
   });
 }
 
