@@ -11,6 +11,7 @@ import {
   useEffect,
   useMemo,
   useRef,
+  useState,
 } from "react";
 import {
   sessionFingerprint,
@@ -123,6 +124,23 @@ export function makeUseAuthFromClerk(
       };
     }, []);
     const fingerprint = sessionFingerprint(auth.sessionClaims, extraClaims);
+    // A new fetcher makes Convex fetch a token: on a change of session, org
+    // or the claims that describe the session, or a recovery step (`epoch`,
+    // which SessionRecovery bumps only when no fetch is in flight). A change
+    // of session is handed over the same way: a fetcher set in the middle of
+    // convex's reauth leaves its socket stopped for good.
+    const wanted = JSON.stringify([
+      auth.sessionId ?? null,
+      auth.orgId ?? null,
+      auth.orgRole ?? null,
+      fingerprint,
+    ]);
+    const [current, setCurrent] = useState(wanted);
+    const [settledFetches, setSettled] = useState(0);
+    const settled = useRef(() => setSettled((n) => n + 1));
+    useEffect(() => {
+      if (current !== wanted && fetching.current === 0) setCurrent(wanted);
+    }, [current, wanted, settledFetches, fetching]);
     const fetchAccessToken = useCallback(
       async ({ forceRefreshToken }: { forceRefreshToken: boolean }) => {
         fetching.current += 1;
@@ -135,12 +153,12 @@ export function makeUseAuthFromClerk(
           );
         } finally {
           fetching.current -= 1;
+          // A change held back by this fetch is handed over now.
+          if (fetching.current === 0) settled.current();
         }
       },
-      // A new fetcher makes Convex fetch a token: on a change of session,
-      // org, the claims that describe the session, or a recovery step.
       // eslint-disable-next-line react-hooks/exhaustive-deps
-      [auth.sessionId, auth.orgId, auth.orgRole, fingerprint, epoch],
+      [current, epoch],
     );
     const isLoading = !auth.isLoaded;
     const isAuthenticated = auth.isSignedIn ?? false;
