@@ -178,6 +178,23 @@ export function SessionRecovery(props: {
     [rebind, report],
   );
 
+  /** Ends the fast tries: the status says so, and the app is told why. */
+  const giveUp = useCallback(
+    (attempts: number, error: RecoveryError, slowRetry: boolean) => {
+      const next: LoopState = { status: "gave_up", attempts, error, slowRetry };
+      latest.current.state = next;
+      setState(next);
+      report({
+        action: "gave_up",
+        attempt: attempts,
+        verdict: latest.current.verdict,
+        error,
+        slowRetry,
+      });
+    },
+    [report],
+  );
+
   // The automatic schedule: grace, backoff, report, slow retry.
   useEffect(() => {
     if (!stuck || !options.automatic || !keepTrying) return;
@@ -196,21 +213,7 @@ export function SessionRecovery(props: {
             ? `Clerk's token could not be fetched: ${fetched.error}`
             : `Convex did not confirm Clerk's session after ${attempts} tries.`,
         };
-        const next: LoopState = {
-          status: "gave_up",
-          attempts,
-          error,
-          slowRetry: problem === null,
-        };
-        latest.current.state = next;
-        setState(next);
-        report({
-          action: "gave_up",
-          attempt: attempts,
-          verdict: now,
-          error,
-          slowRetry: problem === null,
-        });
+        giveUp(attempts, error, problem === null);
         return;
       }
       tryOnce(step.delayMs, step.slow);
@@ -223,7 +226,7 @@ export function SessionRecovery(props: {
     gaveUp,
     options,
     lastFetch,
-    report,
+    giveUp,
     tryOnce,
   ]);
 
@@ -269,29 +272,14 @@ export function SessionRecovery(props: {
       // the status must say so (with it, the schedule's next try is).
       const { state: now, props: current } = latest.current;
       if (!current.options.automatic && now.status === "recovering") {
-        const error: RecoveryError = { code: "NOT_CONFIRMED", message };
-        const next: LoopState = {
-          status: "gave_up",
-          attempts: now.attempts,
-          error,
-          slowRetry: true,
-        };
-        latest.current.state = next;
-        setState(next);
-        report({
-          action: "gave_up",
-          attempt: next.attempts,
-          verdict: latest.current.verdict,
-          error,
-          slowRetry: true,
-        });
+        giveUp(now.attempts, { code: "NOT_CONFIRMED", message }, true);
       }
       reject(new Error(message));
     }, timeoutMs);
     pending.current = { promise, resolve, timer };
     tryOnce(0, false);
     return promise;
-  }, [tryOnce, report]);
+  }, [tryOnce, giveUp]);
   useEffect(() => {
     if (verdict !== "in_sync" || !pending.current) return;
     clearTimeout(pending.current.timer);
