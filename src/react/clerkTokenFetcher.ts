@@ -135,12 +135,15 @@ export function makeUseAuthFromClerk(
       auth.orgRole ?? null,
       fingerprint,
     ]);
-    const [current, setCurrent] = useState(wanted);
-    const [settledFetches, setSettled] = useState(0);
+    // Taken in the render that sees the change, so that a sign-in hands
+    // Convex the new fetcher together with `isAuthenticated`; a render
+    // during a fetch keeps the fetcher, and the fetch's end renders again.
+    const current = useRef(wanted);
+    if (current.current !== wanted && fetching.current === 0) {
+      current.current = wanted;
+    }
+    const [, setSettled] = useState(0);
     const settled = useRef(() => setSettled((n) => n + 1));
-    useEffect(() => {
-      if (current !== wanted && fetching.current === 0) setCurrent(wanted);
-    }, [current, wanted, settledFetches, fetching]);
     const fetchAccessToken = useCallback(
       async ({ forceRefreshToken }: { forceRefreshToken: boolean }) => {
         fetching.current += 1;
@@ -158,7 +161,7 @@ export function makeUseAuthFromClerk(
         }
       },
       // eslint-disable-next-line react-hooks/exhaustive-deps
-      [current, epoch],
+      [current.current, epoch],
     );
     const isLoading = !auth.isLoaded;
     const isAuthenticated = auth.isSignedIn ?? false;
