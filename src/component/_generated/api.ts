@@ -8,7 +8,9 @@
  * @module
  */
 
+import type * as deletionBatches from "../deletionBatches.js";
 import type * as events from "../events.js";
+import type * as membershipState from "../membershipState.js";
 import type * as notify from "../notify.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
@@ -25,7 +27,9 @@ import type {
 import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
+  deletionBatches: typeof deletionBatches;
   events: typeof events;
+  membershipState: typeof membershipState;
   notify: typeof notify;
   retention: typeof retention;
   sessionState: typeof sessionState;
