@@ -11,7 +11,10 @@
 import type * as deletionBatches from "../deletionBatches.js";
 import type * as events from "../events.js";
 import type * as membershipState from "../membershipState.js";
+import type * as membershipStore from "../membershipStore.js";
+import type * as memberships from "../memberships.js";
 import type * as notify from "../notify.js";
+import type * as organizations from "../organizations.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
 import type * as sessions from "../sessions.js";
@@ -30,7 +33,10 @@ const fullApi: ApiFromModules<{
   deletionBatches: typeof deletionBatches;
   events: typeof events;
   membershipState: typeof membershipState;
+  membershipStore: typeof membershipStore;
+  memberships: typeof memberships;
   notify: typeof notify;
+  organizations: typeof organizations;
   retention: typeof retention;
   sessionState: typeof sessionState;
   sessions: typeof sessions;
