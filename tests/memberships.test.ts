@@ -11,6 +11,7 @@ import { publishedPayload } from "../fixtures/clerkPublished/index.js";
 import {
   exampleApp,
   membershipTables,
+  seedMembership,
   type ExampleApp,
 } from "../fixtures/exampleApp.js";
 import { DELETION_BATCH_SIZE } from "../src/component/deletionBatches.js";
@@ -333,6 +334,29 @@ describe("forToken", () => {
       status: "deleted",
       deletedAt: NOW - DAY,
     });
+  });
+});
+
+describe("forToken's reads", () => {
+  // convex-test counts index ranges per transaction: with a limit of one,
+  // a second lookup throws.
+  const limited = () =>
+    exampleApp({ transactionLimits: { databaseQueries: 1 } });
+  const read = (app: ExampleApp) =>
+    app.query(components.clerkSessions.memberships.forToken, {
+      organizationId: "org_1",
+      userId: "user_1",
+    });
+
+  test("a stored membership costs one index lookup", async () => {
+    const app = limited();
+    await seedMembership(app, member());
+    await expect(read(app)).resolves.toMatchObject({ status: "active" });
+  });
+
+  test("an unknown one costs a second, the organization's deletion record", async () => {
+    await expect(read(limited())).rejects.toThrow(/index ranges/);
+    await expect(read(exampleApp())).resolves.toBeNull();
   });
 });
 
