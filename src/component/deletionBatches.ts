@@ -7,7 +7,9 @@
  */
 import { Workpool, type RunResult } from "@convex-dev/workpool";
 import { v } from "convex/values";
+import type { ApplyResult } from "../shared/eventValidators.js";
 import { components } from "./_generated/api.js";
+import { mergeUserDeletion } from "./sessionState.js";
 
 /** Documents marked per transaction, well under Convex's per-transaction limits. */
 export const DELETION_BATCH_SIZE = 100;
@@ -24,6 +26,26 @@ export const DELETION_REQUEUE_MS = 15 * 60 * 1_000;
 export const deletionPool = new Workpool(components.deletionPool, {
   maxParallelism: 4,
 });
+
+/** A deletion of a user or an organization; `at` is Clerk's time when it sent one. */
+export type Deletion = { at: number | null };
+
+/**
+ * A deletion heard of, against the stored record of the same user or
+ * organization: the earliest time is kept. `applied` when the record is new
+ * or its time moved earlier, `duplicate` for the stored time again, `stale`
+ * for a later one.
+ */
+export function mergeDeletionRecord(
+  stored: Deletion | null,
+  incoming: Deletion,
+): { merged: Deletion; result: Exclude<ApplyResult, "ignored"> } {
+  const merged = mergeUserDeletion(stored, incoming) ?? incoming;
+  if (stored === null || stored.at !== merged.at) {
+    return { merged, result: "applied" };
+  }
+  return { merged, result: incoming.at === merged.at ? "duplicate" : "stale" };
+}
 
 /** One marked page, and where the next starts. */
 export const vPage = v.object({

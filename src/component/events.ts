@@ -1,5 +1,6 @@
 import { v } from "convex/values";
-import { mergeUserDeletion, type UserDeletion } from "./sessionState.js";
+import { mergeDeletionRecord } from "./deletionBatches.js";
+import type { UserDeletion } from "./sessionState.js";
 import {
   vApplyResult,
   vSessionEvent,
@@ -121,14 +122,15 @@ async function applyUserDeletion(
     // A deletion whose record was pruned: its sessions were removed then.
     return "stale";
   }
-  const merged =
-    mergeUserDeletion(tombstone?.deletion ?? null, deletion) ?? deletion;
+  const { merged, result } = mergeDeletionRecord(
+    tombstone?.deletion ?? null,
+    deletion,
+  );
+  if (result !== "applied") return result;
   if (tombstone === null) {
     await ctx.db.insert("deletedUsers", { userId, deletion: merged });
-  } else if (tombstone.deletion.at !== merged.at) {
-    await ctx.db.patch(tombstone._id, { deletion: merged });
   } else {
-    return deletion.at === merged.at ? "duplicate" : "stale";
+    await ctx.db.patch(tombstone._id, { deletion: merged });
   }
   await startRemovingSessionsOfUser(ctx, userId, onEvent);
   return "applied";

@@ -18,6 +18,7 @@ import {
   DELETION_BATCH_SIZE,
   DELETION_RETRY,
   deletionPool,
+  mergeDeletionRecord,
   requeueIfFailed,
   vPage,
   walkPages,
@@ -31,7 +32,6 @@ import {
 import type { OrganizationDeletion } from "./membershipState.js";
 import { reportMembershipChange } from "./notify.js";
 import { isBeforePruneHorizon } from "./retention.js";
-import { mergeUserDeletion } from "./sessionState.js";
 
 const vEnding = {
   organizationId: v.string(),
@@ -113,17 +113,18 @@ export async function applyOrganizationDeletion(
   ) {
     return "stale";
   }
-  const merged =
-    mergeUserDeletion(record?.deletion ?? null, deletion) ?? deletion;
+  const { merged, result } = mergeDeletionRecord(
+    record?.deletion ?? null,
+    deletion,
+  );
+  if (result !== "applied") return result;
   if (record === null) {
     await ctx.db.insert("organizationDeletions", {
       organizationId,
       deletion: merged,
     });
-  } else if (record.deletion.at !== merged.at) {
-    await ctx.db.patch(record._id, { deletion: merged });
   } else {
-    return deletion.at === merged.at ? "duplicate" : "stale";
+    await ctx.db.patch(record._id, { deletion: merged });
   }
   const ending = {
     organizationId,
