@@ -7,6 +7,7 @@ import { api } from "./_generated/api.js";
 import { vPruneResult } from "../shared/resultValidators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { retentionStart } from "./sessionState.js";
+import { pruneRefreshes } from "./refreshes.js";
 import { stateOf } from "./store.js";
 
 const HOUR = 60 * 60 * 1000;
@@ -100,7 +101,14 @@ export const prune = mutation({
     await raiseHorizon(ctx, sessionsBefore);
     const sessions = await pruneSessions(ctx, sessionsBefore);
     const deletedUsers = await pruneDeletedUsers(ctx, sessionsBefore);
-    const continues = sessions.full || deletedUsers.full;
+    // A refresh grant matters only within its interval; a day is ample.
+    const refreshes = await pruneRefreshes(
+      ctx,
+      Date.now() - DAY,
+      PRUNE_BATCH_SIZE,
+    );
+    const continues =
+      sessions.full || deletedUsers.full || refreshes >= PRUNE_BATCH_SIZE;
     if (continues) {
       await ctx.scheduler.runAfter(0, api.retention.prune, args);
     }

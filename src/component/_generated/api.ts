@@ -10,6 +10,7 @@
 
 import type * as events from "../events.js";
 import type * as notify from "../notify.js";
+import type * as refreshes from "../refreshes.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
 import type * as sessions from "../sessions.js";
@@ -27,6 +28,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   events: typeof events;
   notify: typeof notify;
+  refreshes: typeof refreshes;
   retention: typeof retention;
   sessionState: typeof sessionState;
   sessions: typeof sessions;
