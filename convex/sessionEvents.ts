@@ -1,5 +1,6 @@
 import {
   defineSessionEventHandler,
+  type MembershipChange,
   type SessionChange,
 } from "../src/client/index.js";
 import { internalMutation, type MutationCtx } from "./_generated/server.js";
@@ -9,6 +10,18 @@ async function keep(ctx: MutationCtx, { type, before, after }: SessionChange) {
   await ctx.db.insert("sessionEvents", {
     type,
     sessionId: after.sessionId,
+    before,
+    after,
+  });
+}
+
+/** Keeps a membership change: its kind, cause, and the membership before and after. */
+async function keepMembership(ctx: MutationCtx, change: MembershipChange) {
+  const { type, cause, before, after } = change;
+  await ctx.db.insert("membershipEvents", {
+    type,
+    cause,
+    membershipId: after.membershipId,
     before,
     after,
   });
@@ -27,4 +40,7 @@ export const record = defineSessionEventHandler(internalMutation, {
   "session.revoked": keep,
   "user.deleted": keep,
   "clerk.sync": keep,
+  "membership.created": keepMembership,
+  "membership.role_changed": keepMembership,
+  "membership.removed": keepMembership,
 });

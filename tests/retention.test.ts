@@ -64,13 +64,21 @@ describe("what pruning removes", () => {
     expect(await t.mutation(internal.sessions.prune, {})).toEqual({
       sessions: 0,
       deletedUsers: 0,
+      memberships: 0,
+      organizationDeletions: 0,
       continues: false,
     });
     expect(await sessionIds()).toEqual(["sess_live", "sess_old"]);
 
     advanceDays(DEFAULT_SESSION_RETENTION_MS / DAY);
     const result = await t.mutation(internal.sessions.prune, {});
-    expect(result).toEqual({ sessions: 1, deletedUsers: 0, continues: false });
+    expect(result).toEqual({
+      sessions: 1,
+      deletedUsers: 0,
+      memberships: 0,
+      organizationDeletions: 0,
+      continues: false,
+    });
     expect(await sessionIds()).toEqual(["sess_live"]);
   });
 
@@ -118,11 +126,15 @@ describe("what pruning removes", () => {
     expect(await t.mutation(internal.sessions.prune, {})).toEqual({
       sessions: 0,
       deletedUsers: 0,
+      memberships: 0,
+      organizationDeletions: 0,
       continues: true,
     });
     expect(await t.mutation(internal.sessions.prune, {})).toEqual({
       sessions: 1,
       deletedUsers: 0,
+      memberships: 0,
+      organizationDeletions: 0,
       continues: false,
     });
     expect(await sessionIds()).toEqual(["sess_live"]);
@@ -201,6 +213,8 @@ describe("what pruning removes", () => {
     expect(first).toEqual({
       sessions: PRUNE_BATCH_SIZE,
       deletedUsers: 0,
+      memberships: 0,
+      organizationDeletions: 0,
       continues: true,
     });
     await t.finishAllScheduledFunctions(vi.runAllTimers);

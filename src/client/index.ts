@@ -24,7 +24,7 @@ import {
   type ClerkSessionStatus,
   type StoredSession,
 } from "../shared/sessionValidators.js";
-import { type SessionChangeArgs } from "../shared/eventValidators.js";
+import { type OnEventChangeArgs } from "../shared/eventValidators.js";
 import type { ClerkApiOptions } from "./clerkBackend.js";
 import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
 import {
@@ -64,7 +64,13 @@ export type {
 export type { ActiveSession, VerifierOptions } from "./verifier.js";
 export { defineSessionEventHandler } from "./sessionEvents.js";
 export type {
+  ActiveMembership,
   EndedSession,
+  EventChange,
+  EventChangeOf,
+  EventChangeType,
+  MembershipChange,
+  RemovedMembership,
   SessionChange,
   SessionChangeOf,
   SessionEventHandlers,
@@ -120,12 +126,37 @@ export {
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,
   vApplyResult,
+  vOnEventChange,
   vSessionChange,
   vSessionChangeType,
   vSessionEvent,
 } from "../shared/eventValidators.js";
+export {
+  MEMBERSHIP_CHANGE_TYPES,
+  MEMBERSHIP_EVENT_TYPES,
+  vMembershipChange,
+  vMembershipChangeCause,
+  vMembershipChangeType,
+  vMembershipEvent,
+  vMembershipFacts,
+  vMembershipForToken,
+  vMembershipStatus,
+  vStoredMembership,
+} from "../shared/membershipValidators.js";
+export type {
+  MembershipChangeArgs,
+  MembershipChangeCause,
+  MembershipChangeType,
+  MembershipEvent,
+  MembershipEventType,
+  MembershipFacts,
+  MembershipForToken,
+  MembershipStatus,
+  StoredMembership,
+} from "../shared/membershipValidators.js";
 export type {
   ApplyResult,
+  OnEventChangeArgs,
   SessionChangeArgs,
   SessionChangeType,
   SessionEvent,
@@ -143,11 +174,14 @@ export type {
 } from "../shared/resultValidators.js";
 export type { ComponentApi };
 
-/** An app mutation that receives each change: `args: vSessionChange`. */
+/**
+ * An app mutation that receives each change, of sessions and memberships:
+ * `args: vOnEventChange` (what `defineSessionEventHandler` builds).
+ */
 export type OnEventMutation = FunctionReference<
   "mutation",
   "internal",
-  SessionChangeArgs
+  OnEventChangeArgs
 >;
 
 export type ClerkSessionsOptions = {

@@ -13,7 +13,7 @@ import {
 } from "../shared/sessionValidators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { reportChange } from "./notify.js";
-import { findPruneHorizon, MIN_SESSION_RETENTION_MS } from "./retention.js";
+import { isBeforePruneHorizon } from "./retention.js";
 import {
   findDeletedUser,
   findSession,
@@ -51,18 +51,6 @@ export async function applyEvent(
         { at: event.deletedAt },
         onEvent,
       );
-}
-
-/**
- * An unknown session, or a user with no deletion record, older than the
- * prune horizon may be one that was pruned: a replay of its events must not
- * bring it back. The horizon is never later than the shortest retention
- * allows, so fresh events skip the lookup.
- */
-async function isBeforePruneHorizon(ctx: MutationCtx, at: number) {
-  if (at >= Date.now() - MIN_SESSION_RETENTION_MS) return false;
-  const horizon = await findPruneHorizon(ctx);
-  return horizon !== null && at < horizon.prunedBefore;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Pruning of ended sessions and deleted-user tombstones, in bounded batches
- * that schedule their own continuation until nothing past retention is left.
+ * Pruning of ended sessions, deleted memberships and the records of deleted
+ * users and organizations, in bounded batches that schedule their own
+ * continuation until nothing past retention is left.
  */
 import { v } from "convex/values";
 import { api } from "./_generated/api.js";
@@ -26,6 +27,18 @@ export const PRUNE_BATCH_SIZE = 200;
 
 export async function findPruneHorizon(ctx: Pick<MutationCtx, "db">) {
   return await ctx.db.query("pruneHorizon").first();
+}
+
+/**
+ * An unknown session or membership, or a user or organization with no
+ * deletion record, older than the prune horizon may be one that was pruned:
+ * a replay of its events must not bring it back. The horizon is never later than the shortest retention
+ * allows, so fresh events skip the lookup.
+ */
+export async function isBeforePruneHorizon(ctx: MutationCtx, at: number) {
+  if (at >= Date.now() - MIN_SESSION_RETENTION_MS) return false;
+  const horizon = await findPruneHorizon(ctx);
+  return horizon !== null && at < horizon.prunedBefore;
 }
 
 async function raiseHorizon(ctx: MutationCtx, prunedBefore: number) {
@@ -68,12 +81,29 @@ async function pruneSessions(
   return { count: old.length, full: old.length >= PRUNE_BATCH_SIZE };
 }
 
-async function pruneDeletedUsers(
+/** Deleted memberships (by themselves or with their organization), by when retention started. */
+async function pruneMemberships(
   ctx: MutationCtx,
   before: number,
 ): Promise<Pruned> {
   const old = await ctx.db
-    .query("deletedUsers")
+    .query("memberships")
+    .withIndex("by_retention_start", (q) =>
+      q.gte("retentionStart", 0).lt("retentionStart", before),
+    )
+    .take(PRUNE_BATCH_SIZE);
+  for (const doc of old) await ctx.db.delete(doc._id);
+  return { count: old.length, full: old.length >= PRUNE_BATCH_SIZE };
+}
+
+/** Records of deleted users or organizations, by when they were first written. */
+async function pruneDeletionRecords(
+  ctx: MutationCtx,
+  table: "deletedUsers" | "organizationDeletions",
+  before: number,
+): Promise<Pruned> {
+  const old = await ctx.db
+    .query(table)
     .withIndex("by_creation_time", (q) => q.lt("_creationTime", before))
     .take(PRUNE_BATCH_SIZE);
   for (const doc of old) await ctx.db.delete(doc._id);
@@ -100,7 +130,17 @@ export const prune = mutation({
     const sessionsBefore = Date.now() - sessionRetentionMs;
     await raiseHorizon(ctx, sessionsBefore);
     const sessions = await pruneSessions(ctx, sessionsBefore);
-    const deletedUsers = await pruneDeletedUsers(ctx, sessionsBefore);
+    const deletedUsers = await pruneDeletionRecords(
+      ctx,
+      "deletedUsers",
+      sessionsBefore,
+    );
+    const memberships = await pruneMemberships(ctx, sessionsBefore);
+    const organizationDeletions = await pruneDeletionRecords(
+      ctx,
+      "organizationDeletions",
+      sessionsBefore,
+    );
     // A refresh grant matters only within its interval; a day is ample.
     const refreshes = await pruneRefreshes(
       ctx,
@@ -108,13 +148,18 @@ export const prune = mutation({
       PRUNE_BATCH_SIZE,
     );
     const continues =
-      sessions.full || deletedUsers.full || refreshes >= PRUNE_BATCH_SIZE;
+      refreshes >= PRUNE_BATCH_SIZE ||
+      [sessions, deletedUsers, memberships, organizationDeletions].some(
+        (pruned) => pruned.full,
+      );
     if (continues) {
       await ctx.scheduler.runAfter(0, api.retention.prune, args);
     }
     return {
       sessions: sessions.count,
       deletedUsers: deletedUsers.count,
+      memberships: memberships.count,
+      organizationDeletions: organizationDeletions.count,
       continues,
     };
   },

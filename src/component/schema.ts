@@ -5,11 +5,19 @@ import {
   vSessionFacts,
 } from "../shared/sessionValidators.js";
 import { vSyncWalk } from "../shared/syncValidators.js";
+import {
+  vMembershipStatus,
+  vStoredMembership,
+} from "../shared/membershipValidators.js";
 
 export const vUserDeletion = v.union(
   v.null(),
   v.object({ at: v.union(v.number(), v.null()) }),
 );
+
+export const vOrganizationDeletion = v.object({
+  at: v.union(v.number(), v.null()),
+});
 
 export default defineSchema({
   /**
@@ -56,10 +64,50 @@ export default defineSchema({
   }).index("by_user_id", ["userId"]),
 
   /**
-   * At most one document: sessions that ended before `prunedBefore` may have
-   * been pruned, so an event about an unknown session older than that is a
-   * replay and is not stored. Written by `retention.prune`; read by
-   * `events.apply`.
+   * One document per Clerk organization membership ever reported (a member
+   * removed and invited again is a new membership). Written by
+   * `memberships.apply` and `organizations.markMembershipsOfDeletedOrganization`;
+   * read by `memberships.get` and `memberships.forToken`; deleted by
+   * `retention.prune`.
+   */
+  memberships: defineTable({
+    ...vStoredMembership.fields,
+    /** What the winning Clerk event said (see membershipState.ts); `status` is derived. */
+    reportedStatus: vMembershipStatus,
+    reportedDeletedAt: v.union(v.number(), v.null()),
+    /** Set while the organization's deletion is what ends the membership. */
+    organizationDeletion: v.union(v.null(), vOrganizationDeletion),
+    /** When retention starts counting; null while active. */
+    retentionStart: v.union(v.null(), v.number()),
+  })
+    .index("by_membership_id", ["membershipId"])
+    // The verifier's one lookup (a user's newest membership in an
+    // organization), and the pages of `organization.deleted`.
+    .index("by_organization_id_and_user_id_and_created_at", [
+      "organizationId",
+      "userId",
+      "createdAt",
+    ])
+    .index("by_retention_start", ["retentionStart"]),
+
+  /**
+   * Organizations Clerk deleted, so that a membership event arriving after
+   * `organization.deleted` is stored as deleted. Written by
+   * `memberships.apply`; read by `memberships.apply`, `memberships.forToken`
+   * (only for a membership it has no document of) and
+   * `organizations.markMembershipsOfDeletedOrganization`; deleted by
+   * `retention.prune`.
+   */
+  organizationDeletions: defineTable({
+    organizationId: v.string(),
+    deletion: vOrganizationDeletion,
+  }).index("by_organization_id", ["organizationId"]),
+
+  /**
+   * At most one document: sessions and memberships that ended before
+   * `prunedBefore` may have been pruned, so an event about an unknown one
+   * older than that is a replay and is not stored. Written by
+   * `retention.prune`; read by `events.apply` and `memberships.apply`.
    */
   pruneHorizon: defineTable({
     prunedBefore: v.number(),

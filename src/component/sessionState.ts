@@ -109,7 +109,7 @@ export function sameCanonical(a: unknown, b: unknown): boolean {
 }
 
 /** `canonical` order, answering 0 for equal values without building text. */
-function compareCanonical(a: unknown, b: unknown): number {
+export function compareCanonical(a: unknown, b: unknown): number {
   return sameCanonical(a, b) ? 0 : compareText(canonical(a), canonical(b));
 }
 

@@ -1,34 +1,34 @@
 /**
  * `user.deleted` touches every session of the user, so it runs in bounded
  * batches: the first in the webhook's own transaction, the rest as durable
- * work on the component's workpool, retried with backoff until every session
- * of the user is marked. A failure is never forgotten: work that exhausts its
- * retries is enqueued again, later.
+ * work on the component's workpool (see deletionBatches.ts), until every
+ * session of the user is marked.
  */
-import { Workpool, vOnCompleteArgs } from "@convex-dev/workpool";
+import { vOnCompleteArgs } from "@convex-dev/workpool";
 import { v } from "convex/values";
-import { components, internal } from "./_generated/api.js";
+import { internal } from "./_generated/api.js";
 import {
   internalAction,
   internalMutation,
   type MutationCtx,
 } from "./_generated/server.js";
+import {
+  DELETION_BATCH_SIZE,
+  DELETION_RETRY,
+  deletionPool,
+  requeueIfFailed,
+  vPage,
+  walkPages,
+  type Page,
+} from "./deletionBatches.js";
 import { reportChange } from "./notify.js";
 import { findUserDeletion, saveSessionState } from "./store.js";
 
-/** Sessions marked per transaction, well under Convex's per-transaction limits. */
-export const DELETION_BATCH_SIZE = 100;
-
-/** Retries of one run of the remaining batches: about 4 minutes in all. */
-export const DELETION_RETRY = {
-  maxAttempts: 8,
-  initialBackoffMs: 1_000,
-  base: 2,
-};
-/** When a run exhausts its retries, the next run starts after this. */
-export const DELETION_REQUEUE_MS = 15 * 60 * 1_000;
-
-const pool = new Workpool(components.deletionPool, { maxParallelism: 4 });
+export {
+  DELETION_BATCH_SIZE,
+  DELETION_REQUEUE_MS,
+  DELETION_RETRY,
+} from "./deletionBatches.js";
 
 const vRemoval = {
   userId: v.string(),
@@ -45,7 +45,7 @@ async function markPage(
   ctx: MutationCtx,
   { userId, cursor, onEvent }: Removal,
   numItems: number,
-): Promise<{ isDone: boolean; continueCursor: string }> {
+): Promise<Page> {
   const userDeletion = await findUserDeletion(ctx.db, userId);
   if (userDeletion === null) return { isDone: true, continueCursor: "" };
   const page = await ctx.db
@@ -64,12 +64,17 @@ async function enqueueRemoval(
   removal: Removal,
   runAfter = 0,
 ): Promise<void> {
-  await pool.enqueueAction(ctx, internal.users.removeSessions, removal, {
-    retry: DELETION_RETRY,
-    runAfter,
-    onComplete: internal.users.removalFinished,
-    context: removal,
-  });
+  await deletionPool.enqueueAction(
+    ctx,
+    internal.users.removeSessions,
+    removal,
+    {
+      retry: DELETION_RETRY,
+      runAfter,
+      onComplete: internal.users.removalFinished,
+      context: removal,
+    },
+  );
 }
 
 /**
@@ -91,37 +96,24 @@ export async function startRemovingSessionsOfUser(
 /** One page, in its own transaction. */
 export const markSessionsOfDeletedUser = internalMutation({
   args: { ...vRemoval, numItems: v.number() },
-  returns: v.object({ isDone: v.boolean(), continueCursor: v.string() }),
+  returns: vPage,
   handler: async (ctx, { numItems, ...removal }) =>
     await markPage(ctx, removal, numItems),
 });
 
-/**
- * Walks the remaining pages. A page that fails is tried again at half the
- * size (a page too big for the transaction limits, with the app's
- * `onEvent` writes, gets through smaller); a page of one that fails fails
- * the run, and the workpool retries it with backoff. Marking is idempotent,
- * so a retry that walks pages again changes nothing there.
- */
+/** Walks the remaining pages, halving a page that fails (see `walkPages`). */
 export const removeSessions = internalAction({
   args: vRemoval,
   returns: v.null(),
   handler: async (ctx, removal) => {
-    let cursor = removal.cursor;
-    let numItems = DELETION_BATCH_SIZE;
-    for (;;) {
-      try {
-        const page = await ctx.runMutation(
-          internal.users.markSessionsOfDeletedUser,
-          { ...removal, cursor, numItems },
-        );
-        if (page.isDone) return null;
-        cursor = page.continueCursor;
-      } catch (error) {
-        if (numItems === 1) throw error;
-        numItems = Math.ceil(numItems / 2);
-      }
-    }
+    await walkPages(removal.cursor, (cursor, numItems) =>
+      ctx.runMutation(internal.users.markSessionsOfDeletedUser, {
+        ...removal,
+        cursor,
+        numItems,
+      }),
+    );
+    return null;
   },
 });
 
@@ -130,16 +122,9 @@ export const removalFinished = internalMutation({
   args: vOnCompleteArgs(v.object(vRemoval)),
   returns: v.null(),
   handler: async (ctx, { context, result }) => {
-    if (result.kind === "failed") {
-      console.warn(
-        JSON.stringify({
-          event: "clerk_user_deletion_retry",
-          error: result.error,
-          retryInMs: DELETION_REQUEUE_MS,
-        }),
-      );
-      await enqueueRemoval(ctx, context, DELETION_REQUEUE_MS);
-    }
+    await requeueIfFailed(result, "clerk_user_deletion_retry", (runAfter) =>
+      enqueueRemoval(ctx, context, runAfter),
+    );
     return null;
   },
 });

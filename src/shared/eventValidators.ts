@@ -3,6 +3,11 @@
  * component, and what the component reports back and to `onEvent`.
  */
 import { v, type Infer, type ObjectType } from "convex/values";
+import {
+  vMembershipChangeCause,
+  vMembershipChangeType,
+  vStoredMembership,
+} from "./membershipValidators.js";
 import { vSessionFacts, vStoredSession } from "./sessionValidators.js";
 
 /** Clerk webhook types that end a session, and the status each one implies. */
@@ -67,3 +72,16 @@ export const vSessionChange = {
   after: vStoredSession,
 };
 export type SessionChangeArgs = ObjectType<typeof vSessionChange>;
+
+/**
+ * The arguments of an app's `onEvent` mutation built by
+ * `defineSessionEventHandler`: a session change, or a membership change,
+ * which also names its `cause` (the webhook type).
+ */
+export const vOnEventChange = {
+  type: v.union(vSessionChangeType, vMembershipChangeType),
+  cause: v.optional(vMembershipChangeCause),
+  before: v.union(vStoredSession, vStoredMembership, v.null()),
+  after: v.union(vStoredSession, vStoredMembership),
+};
+export type OnEventChangeArgs = ObjectType<typeof vOnEventChange>;

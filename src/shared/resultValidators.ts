@@ -47,6 +47,8 @@ export type SessionStatusResult = Infer<typeof vSessionStatusResult>;
 export const vPruneResult = v.object({
   sessions: v.number(),
   deletedUsers: v.number(),
+  memberships: v.number(),
+  organizationDeletions: v.number(),
   continues: v.boolean(),
 });
 export type PruneResult = Infer<typeof vPruneResult>;

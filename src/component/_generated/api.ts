@@ -8,8 +8,13 @@
  * @module
  */
 
+import type * as deletionBatches from "../deletionBatches.js";
 import type * as events from "../events.js";
+import type * as membershipState from "../membershipState.js";
+import type * as membershipStore from "../membershipStore.js";
+import type * as memberships from "../memberships.js";
 import type * as notify from "../notify.js";
+import type * as organizations from "../organizations.js";
 import type * as refreshes from "../refreshes.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
@@ -26,8 +31,13 @@ import type {
 import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
+  deletionBatches: typeof deletionBatches;
   events: typeof events;
+  membershipState: typeof membershipState;
+  membershipStore: typeof membershipStore;
+  memberships: typeof memberships;
   notify: typeof notify;
+  organizations: typeof organizations;
   refreshes: typeof refreshes;
   retention: typeof retention;
   sessionState: typeof sessionState;

@@ -24,6 +24,29 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       Name
     >;
   };
+  memberships: {
+    apply: FunctionReference<
+      "mutation",
+      "internal",
+      { event: { kind: "membership"; membership: { createdAt: number | null; membershipId: string; organizationId: string; permissions: Array<string>; role: string; updatedAt: number; userId: string }; type: "organizationMembership.created" | "organizationMembership.updated" } | { deletedAt: number | null; kind: "membership"; membership: { createdAt: number | null; membershipId: string; organizationId: string; permissions: Array<string>; role: string; updatedAt: number; userId: string }; type: "organizationMembership.deleted" } | { deletedAt: number | null; kind: "organization.deleted"; organizationId: string }; onEvent?: string },
+      { result: "applied" | "duplicate" | "stale" | "ignored" },
+      Name
+    >;
+    forToken: FunctionReference<
+      "query",
+      "internal",
+      { organizationId: string; userId: string },
+      null | { permissions: Array<string>; role: string; status: "active"; updatedAt: number } | { deletedAt: number | null; status: "deleted" },
+      Name
+    >;
+    get: FunctionReference<
+      "query",
+      "internal",
+      { membershipId: string },
+      { createdAt: number | null; deletedAt: number | null; membershipId: string; organizationId: string; permissions: Array<string>; role: string; status: "active" | "deleted"; updatedAt: number; userId: string } | null,
+      Name
+    >;
+  };
   refreshes: {
     claim: FunctionReference<
       "mutation",
@@ -38,7 +61,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       "mutation",
       "internal",
       { sessionRetentionMs?: number },
-      { continues: boolean; deletedUsers: number; sessions: number },
+      { continues: boolean; deletedUsers: number; memberships: number; organizationDeletions: number; sessions: number },
       Name
     >;
   };
