@@ -35,6 +35,23 @@ export const syncAll = internalAction({
   },
 });
 
+/**
+ * Refreshes one session's lifetime from Clerk: the verifier schedules it
+ * (the `sessionRefresh` option in sessions.ts) when a live token outranks a
+ * stored `expireAt` that has passed.
+ */
+export const refreshSession = internalAction({
+  args: { sessionId: v.string() },
+  returns: v.null(),
+  handler: async (ctx, { sessionId }) => {
+    const stored = await clerkSessions.getSession(ctx, { sessionId });
+    if (stored !== null) {
+      await clerkSessions.syncUserSessions(ctx, { userId: stored.userId });
+    }
+    return null;
+  },
+});
+
 /** How the latest backfill went: `npx convex run clerkSync:status`. */
 export const status = internalQuery({
   args: {},

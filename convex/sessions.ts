@@ -6,6 +6,9 @@ export const clerkSessions: ClerkSessions = new ClerkSessions(
   components.clerkSessions,
   {
     onEvent: internal.sessionEvents.record,
+    // Clerk may extend a session on activity without a webhook: a live
+    // token past the stored expiry has the store catch up from Clerk's API.
+    sessionRefresh: internal.clerkSync.refreshSession,
   },
 );
 

@@ -40,7 +40,14 @@ function convexAs(
   };
 }
 function stored(sessionId: string, status: SessionStatus): SessionStatusResult {
-  return { sessionId, status, updatedAt: 1, endedAt: null, expireAt: null };
+  return {
+    sessionId,
+    status,
+    updatedAt: 1,
+    endedAt: null,
+    expireAt: null,
+    derivedFromTime: false,
+  };
 }
 
 describe("compareSessions verdicts, one per row of the table", () => {
@@ -159,36 +166,72 @@ describe("compareSessions verdicts, one per row of the table", () => {
   });
 });
 
-describe("expiry judged at read time", () => {
+describe("while Clerk holds the session, time alone never ends it", () => {
   const NOW = 1_800_000_000_000;
   const expiring = (sessionId: string, expireAt: number | null) => ({
     ...stored(sessionId, "active"),
     expireAt,
   });
+  // What the server reads once a stored expireAt has passed.
+  const expiredByTime = (sessionId: string): SessionStatusResult => ({
+    ...stored(sessionId, "expired"),
+    endedAt: NOW - 1,
+    expireAt: NOW - 1,
+    derivedFromTime: true,
+  });
 
-  test("same session, expireAt passed -> session_ended; not yet -> in_sync", () => {
+  test("same session, expireAt passed on the client's clock -> in_sync", () => {
     const input = {
       clerk: signedIn("sess_B"),
       whoami: convexAs("sess_B", "active"),
       status: expiring("sess_B", NOW),
     };
-    expect(compareSessions({ ...input, now: NOW })).toBe("session_ended");
-    expect(compareSessions({ ...input, now: NOW - 1 })).toBe("in_sync");
+    expect(compareSessions({ ...input, now: NOW })).toBe("in_sync");
+    expect(compareSessions({ ...input, now: NOW + 3_600_000 })).toBe("in_sync");
   });
 
-  test("Convex unauthenticated, expireAt passed -> session_ended", () => {
+  test("same session, expired derived from time on the server -> in_sync", () => {
+    expect(
+      compareSessions({
+        clerk: signedIn("sess_B"),
+        whoami: convexAs("sess_B", "expired"),
+        status: expiredByTime("sess_B"),
+        now: NOW,
+      }),
+    ).toBe("in_sync");
+  });
+
+  test("Convex unauthenticated, expired derived from time -> convex_unauthenticated (fetch a token, Clerk decides)", () => {
     expect(
       compareSessions({
         clerk: signedIn("sess_B"),
         whoami: anonymous,
-        status: expiring("sess_B", NOW - 1),
+        status: expiredByTime("sess_B"),
         now: NOW,
       }),
-    ).toBe("session_ended");
+    ).toBe("convex_unauthenticated");
   });
 
-  test("a result without expireAt (older deployment) reads as unknown expiry", () => {
-    const { expireAt: _dropped, ...older } = stored("sess_B", "active");
+  test("expired as Clerk reported it (a sync) -> session_ended", () => {
+    const reported = { ...stored("sess_B", "expired"), endedAt: NOW - 1 };
+    for (const whoami of [convexAs("sess_B", "expired"), anonymous]) {
+      expect(
+        compareSessions({
+          clerk: signedIn("sess_B"),
+          whoami,
+          status: reported,
+          now: NOW,
+        }),
+      ).toBe("session_ended");
+    }
+  });
+
+  test("a result without expireAt or derivedFromTime (older deployment) reads as reported", () => {
+    const {
+      expireAt: _dropped,
+      derivedFromTime: _alsoDropped,
+      ...older
+    } = stored("sess_B", "active");
     expect(
       compareSessions({
         clerk: signedIn("sess_B"),

@@ -6,7 +6,10 @@
  * (active or pending), `session.pending`, the end events (with and without
  * device info), impersonation, expiry by time, `user.deleted` (its tombstone
  * and a user with more sessions than one deletion batch), owner-change
- * attempts, and sync answers (`sync.applySessions`) interleaved with webhooks.
+ * attempts, and sync answers (`sync.applySessions`) interleaved with webhooks;
+ * then tokens, with or without an `sts` that vouches for their session
+ * against a stored expiry that has passed, get the same answer from the
+ * verifier in both orders, by the lifetime rule.
  * `npm test` runs 100 cases; `npm run fuzz` runs 10,000 (FUZZ_RUNS).
  */
 import fc from "fast-check";
@@ -22,6 +25,7 @@ import {
 import type { SessionEvent } from "../src/shared/eventValidators.js";
 import type { SessionFacts } from "../src/shared/sessionValidators.js";
 import { DELETION_BATCH_SIZE } from "../src/component/users.js";
+import { ClerkSessions, isSessionError } from "../src/client/index.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 /** The clock every read is made at; event times sit far before it. */
@@ -30,6 +34,7 @@ const USERS = ["user_a", "user_b", "user_c"];
 const BIG_USER = "user_big";
 const SESSIONS = 6;
 const userOf = (session: number) => USERS[session % USERS.length] ?? "user_a";
+const clerkSessions = new ClerkSessions(components.clerkSessions);
 
 beforeEach(() => {
   vi.useFakeTimers({ now: NOW });
@@ -166,12 +171,19 @@ function intruded(deliveries: Delivery[]): Set<string> {
  * owner of a session is the first user recorded for it, so a session that an
  * owner-change attempt names is introduced by its owner first, in both.
  */
+/** A Clerk token of a session, whose `sts` may vouch for it against a passed expiry. */
+const token = fc.record({
+  session: fc.integer({ min: 0, max: SESSIONS - 1 }),
+  sts: fc.constantFrom("active", "pending", null),
+});
+
 const scenario = fc
   .record({
     events: fc.array(delivery, { minLength: 1, maxLength: 14 }),
     bigUser: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 8 }),
+    tokens: fc.array(token, { minLength: 1, maxLength: 3 }),
   })
-  .chain(({ events, bigUser }) => {
+  .chain(({ events, bigUser, tokens }) => {
     const introductions = [...intruded(events)]
       .sort()
       .map((sessionId): Delivery => {
@@ -209,6 +221,7 @@ const scenario = fc
         })
         .map((keys) => ({
           bigUser,
+          tokens,
           introductions,
           canonical: events,
           shuffled: all
@@ -297,6 +310,50 @@ async function observed(t: ExampleApp) {
   };
 }
 
+type Token = { session: number; sts: string | null };
+
+/** What the verifier answers for a token, in a checked query. */
+async function verdictFor(t: ExampleApp, { session, sts }: Token) {
+  return await t
+    .withIdentity({
+      subject: userOf(session),
+      sid: `sess_${session}`,
+      ...(sts === null ? {} : { sts }),
+    })
+    .query(async (ctx) => {
+      try {
+        await clerkSessions.requireActiveSession(ctx, {
+          pendingSessions: "allow",
+        });
+        return "ok";
+      } catch (error: unknown) {
+        if (isSessionError(error)) return error.data.code;
+        throw error;
+      }
+    });
+}
+
+/**
+ * The lifetime rule: a token whose `sts` vouches is refused as ended only
+ * for a status Clerk reported or the user's deletion; time alone ends only
+ * tokens that do not vouch.
+ */
+async function expectLifetimeRule(t: ExampleApp, tok: Token, code: string) {
+  const doc = (await componentTables(t)).sessions.find(
+    (s) => s.sessionId === `sess_${tok.session}`,
+  );
+  if (doc === undefined) return;
+  const reportedEnded = ["ended", "removed", "revoked"].includes(
+    String(doc.status),
+  );
+  const lapsed = doc.expireAt !== null && Number(doc.expireAt) <= NOW;
+  if (!reportedEnded && tok.sts !== null) expect(code).toBe("ok");
+  if (!reportedEnded && tok.sts === null) {
+    expect(code).toBe(lapsed ? "SESSION_ENDED" : "ok");
+  }
+  if (reportedEnded) expect(code).toBe("SESSION_ENDED");
+}
+
 test(`any delivery order converges to the canonical state (${RUNS} runs)`, async ({
   task,
 }) => {
@@ -304,7 +361,7 @@ test(`any delivery order converges to the canonical state (${RUNS} runs)`, async
   await fc.assert(
     fc.asyncProperty(
       scenario,
-      async ({ bigUser, introductions, canonical, shuffled }) => {
+      async ({ bigUser, tokens, introductions, canonical, shuffled }) => {
         const once = exampleApp();
         const shuffledApp = exampleApp();
         for (const t of [once, shuffledApp]) {
@@ -327,6 +384,12 @@ test(`any delivery order converges to the canonical state (${RUNS} runs)`, async
           for (const s of actual.sessions.filter((s) => s.userId === user)) {
             expect(["ended", "removed", "revoked"]).toContain(s.status);
           }
+        }
+        // Tokens against stored expiry: the same answer in both, by the rule.
+        for (const tok of tokens) {
+          const code = await verdictFor(shuffledApp, tok);
+          expect(code).toBe(await verdictFor(once, tok));
+          await expectLifetimeRule(shuffledApp, tok, code);
         }
         // Replaying the whole set changes nothing and reports nothing.
         await deliver(shuffledApp, canonical);

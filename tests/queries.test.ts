@@ -3,9 +3,14 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../convex/_generated/api.js";
-import { ClerkSessions } from "../src/client/index.js";
+import { ClerkSessions, MAX_PAGE_SIZE } from "../src/client/index.js";
 import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
-import { exampleApp, post, type ExampleApp } from "../fixtures/exampleApp.js";
+import {
+  exampleApp,
+  post,
+  seedSessions,
+  type ExampleApp,
+} from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 
 let t: ExampleApp;
@@ -84,6 +89,7 @@ describe("sessionStatus", () => {
       updatedAt: expect.any(Number),
       endedAt: null,
       expireAt: expect.any(Number),
+      derivedFromTime: false,
       userId: "user_1",
       clientId: "client_9",
       device: {
@@ -107,6 +113,7 @@ describe("sessionStatus", () => {
       updatedAt: expect.any(Number),
       endedAt: null,
       expireAt: expect.any(Number),
+      derivedFromTime: false,
     });
   });
 
@@ -115,6 +122,7 @@ describe("sessionStatus", () => {
       sessionId: "sess_A",
     });
     expect(Object.keys(anonymous).sort()).toEqual([
+      "derivedFromTime",
       "endedAt",
       "expireAt",
       "sessionId",
@@ -132,6 +140,7 @@ describe("sessionStatus", () => {
       updatedAt: null,
       endedAt: null,
       expireAt: null,
+      derivedFromTime: false,
     });
   });
 
@@ -156,14 +165,56 @@ describe("expiry is read against the clock", () => {
       ).init,
     );
 
-  test("a live session past its expireAt reads expired in whoami and sessionStatus", async () => {
+  test("a live session past its expireAt reads expired, derived from time, in whoami and sessionStatus", async () => {
     await expired();
     expect(
       await asUser("user_1", "sess_X").query(api.sessions.whoami, {}),
     ).toMatchObject({ session: { status: "expired" } });
     expect(
       await t.query(api.sessions.sessionStatus, { sessionId: "sess_X" }),
-    ).toMatchObject({ status: "expired", endedAt: expect.any(Number) });
+    ).toMatchObject({
+      status: "expired",
+      endedAt: expect.any(Number),
+      derivedFromTime: true,
+    });
+  });
+
+  test("a live token of the session (sts active) outranks the passed expireAt in whoami and its own sessionStatus", async () => {
+    await expired();
+    const live = t.withIdentity({
+      subject: "user_1",
+      issuer: ISSUER,
+      tokenIdentifier: `${ISSUER}|user_1`,
+      sid: "sess_X",
+      sts: "active",
+    });
+    expect(await live.query(api.sessions.whoami, {})).toMatchObject({
+      session: { status: "active" },
+    });
+    expect(
+      await live.query(api.sessions.sessionStatus, { sessionId: "sess_X" }),
+    ).toMatchObject({
+      status: "active",
+      endedAt: null,
+      derivedFromTime: false,
+    });
+    // Anyone else still reads it from time.
+    expect(
+      await t.query(api.sessions.sessionStatus, { sessionId: "sess_X" }),
+    ).toMatchObject({ status: "expired", derivedFromTime: true });
+  });
+
+  test("a token whose sts is not active or pending does not vouch", async () => {
+    await expired();
+    const odd = t.withIdentity({
+      subject: "user_1",
+      issuer: ISSUER,
+      sid: "sess_X",
+      sts: "expired",
+    });
+    expect(await odd.query(api.sessions.whoami, {})).toMatchObject({
+      session: { status: "expired" },
+    });
   });
 
   test("getSession and listSessions read it expired too", async () => {
@@ -182,6 +233,23 @@ describe("expiry is read against the clock", () => {
     expect(
       Object.fromEntries(read.all.page.map((s) => [s.sessionId, s.status])),
     ).toEqual({ sess_A: "active", sess_X: "expired" });
+  });
+
+  test("listSessions returns at most MAX_PAGE_SIZE a page, whatever numItems asks", async () => {
+    await seedSessions(t, {
+      userId: "user_many",
+      count: MAX_PAGE_SIZE + 20,
+      status: "active",
+      updatedAt: Date.now(),
+    });
+    const page = await t.query(async (ctx) =>
+      new ClerkSessions(components.clerkSessions).listSessions(ctx, {
+        userId: "user_many",
+        paginationOpts: { numItems: 1_000_000, cursor: null },
+      }),
+    );
+    expect(page.page).toHaveLength(MAX_PAGE_SIZE);
+    expect(page.isDone).toBe(false);
   });
 
   test("a session past its abandonAt reads abandoned", async () => {
@@ -250,6 +318,7 @@ describe("whoami and the Clerk issuer", () => {
       sessionId: "sess_A",
     });
     expect(Object.keys(seen).sort()).toEqual([
+      "derivedFromTime",
       "endedAt",
       "expireAt",
       "sessionId",

@@ -271,7 +271,7 @@ describe("replays after pruning stay harmless", () => {
     expect(await sessionIds()).toEqual([]);
   });
 
-  test("user.deleted whose record was pruned: a replay is stale and brings no record back", async () => {
+  test("user.deleted whose record was pruned: a replay finds nothing live and reports no change", async () => {
     const deleted = clerkUserDeletedEvent("user_gone", START);
     expect((await post(t, signedDelivery(deleted).init)).body.result).toBe(
       "applied",
@@ -279,10 +279,45 @@ describe("replays after pruning stay harmless", () => {
     advanceDays(31);
     await t.mutation(internal.sessions.prune, {});
     expect((await componentTables(t)).deletedUsers).toEqual([]);
+    const reportsBefore = (await sessionEvents()).length;
+    await post(t, signedDelivery(deleted).init);
+    expect((await componentTables(t)).sessions).toEqual([]);
+    expect((await sessionEvents()).length).toBe(reportsBefore);
+    // The record written again is kept its own retention, then goes.
+    expect((await componentTables(t)).deletedUsers).toHaveLength(1);
+    advanceDays(31);
+    await t.mutation(internal.sessions.prune, {});
+    expect((await componentTables(t)).deletedUsers).toEqual([]);
+  });
+
+  test("user.deleted first delivered after the prune horizon still ends the user's live sessions", async () => {
+    await post(
+      t,
+      signedDelivery(
+        clerkSessionEvent("session.created", {
+          sessionId: "sess_live",
+          userId: "user_late",
+          updatedAt: START,
+          expireAt: START + 90 * DAY,
+        }),
+      ).init,
+    );
+    advanceDays(31);
+    await t.mutation(internal.sessions.prune, {});
+    // A Svix resend after an outage: the deletion happened a month ago.
+    const deleted = clerkUserDeletedEvent("user_late", START + DAY);
     expect((await post(t, signedDelivery(deleted).init)).body.result).toBe(
+      "applied",
+    );
+    expect((await componentTables(t)).sessions[0]).toMatchObject({
+      sessionId: "sess_live",
+      status: "removed",
+    });
+    // A deletion later than the recorded one loses to it.
+    const later = clerkUserDeletedEvent("user_late", START + 2 * DAY);
+    expect((await post(t, signedDelivery(later).init)).body.result).toBe(
       "stale",
     );
-    expect((await componentTables(t)).deletedUsers).toEqual([]);
   });
 
   test("a session that ended recently stays its 30 days, whatever its old expireAt", async () => {

@@ -23,15 +23,28 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** The parts of a `sessionStatus` result the verdict reads. */
+type StatusInput = Pick<SessionStatusResult, "status"> & {
+  expireAt?: number | null;
+  derivedFromTime?: boolean;
+};
+
 /** Ended by status, or by an `expireAt` that has passed (absent reads as unknown). */
-function hasEnded(
-  status: Pick<SessionStatusResult, "status"> & { expireAt?: number | null },
-  now: number,
-): boolean {
+function hasEnded(status: StatusInput, now: number): boolean {
   return (
     isTerminalStatus(status.status) ||
     (status.expireAt != null && status.expireAt <= now)
   );
+}
+
+/**
+ * Ended by what Clerk reported (or the user's deletion): the rule while
+ * Clerk's client holds the session. Time alone never ends it then, since
+ * Clerk may extend a session on activity and sends no webhook for it; if
+ * Clerk did expire it, its client stops holding it.
+ */
+function reportedEnded(status: StatusInput): boolean {
+  return isTerminalStatus(status.status) && status.derivedFromTime !== true;
 }
 
 /**
@@ -46,7 +59,9 @@ function hasEnded(
  *   device (see the provider's `storage`), or null; only read while Clerk is
  *   signed out.
  * @param input.rememberedStatus `sessionStatus` of that session.
- * @param input.now the time to judge `expireAt` by; defaults to `Date.now()`.
+ * @param input.now the time to judge the remembered session's `expireAt` by;
+ *   defaults to `Date.now()`. While Clerk holds a session, only what Clerk
+ *   reported ends it: a status `derivedFromTime` does not.
  * @example
  * const verdict = compareSessions({ clerk: useAuth(), whoami, status });
  * if (verdict === "convex_stale_session") await refreshToken();
@@ -54,9 +69,9 @@ function hasEnded(
 export function compareSessions(input: {
   clerk: ClerkClientState;
   whoami: Whoami | undefined;
-  status: SessionStatusResult | undefined;
+  status: StatusInput | undefined;
   rememberedSessionId?: string | null;
-  rememberedStatus?: SessionStatusResult | undefined;
+  rememberedStatus?: StatusInput | undefined;
   now?: number;
 }): Verdict {
   const { clerk, whoami, status } = input;
@@ -74,14 +89,9 @@ export function compareSessions(input: {
   }
   if (!clerk.sessionId || status === undefined) return "loading";
   if (!whoami.authenticated) {
-    return hasEnded(status, now) ? "session_ended" : "convex_unauthenticated";
+    return reportedEnded(status) ? "session_ended" : "convex_unauthenticated";
   }
   if (whoami.sessionId === null) return "no_session_claim";
   if (whoami.sessionId !== clerk.sessionId) return "convex_stale_session";
-  return hasEnded(
-    { status: whoami.session.status, expireAt: status.expireAt },
-    now,
-  )
-    ? "session_ended"
-    : "in_sync";
+  return reportedEnded(status) ? "session_ended" : "in_sync";
 }

@@ -62,6 +62,23 @@ export function sessionStatusClaim(
   return typeof sts === "string" ? sts : null;
 }
 
+/**
+ * Whether the token vouches for its own session being live: a Clerk token
+ * (Convex checked its signature and expiry) whose `sts` says `active` or
+ * `pending`. Such a token outranks a stored lifetime that has passed, since
+ * Clerk may extend a session on activity without a webhook. A session Clerk
+ * really expired can pass for at most one token lifetime (60 s for Clerk's
+ * session tokens): Clerk mints no new token for it.
+ */
+export function tokenVouchesForSession(
+  identity: Record<string, unknown>,
+): boolean {
+  const sts = sessionStatusClaim(identity);
+  return (
+    (sts === "active" || sts === "pending") && sessionIdClaim(identity) !== null
+  );
+}
+
 export async function whoami(
   ctx: AuthQueryCtx,
   component: ComponentApi,
@@ -76,7 +93,10 @@ export async function whoami(
   const stored =
     sessionId === null
       ? null
-      : await ctx.runQuery(component.sessions.get, { sessionId });
+      : await ctx.runQuery(component.sessions.get, {
+          sessionId,
+          liveToken: tokenVouchesForSession(identity),
+        });
   return {
     authenticated: true,
     userId: identity.subject,
@@ -96,7 +116,20 @@ export async function sessionStatus(
   sessionId: string,
   options: { issuer?: string } = {},
 ): Promise<SessionStatusResult> {
-  const stored = await ctx.runQuery(component.sessions.get, { sessionId });
+  const identity = await ctx.auth.getUserIdentity();
+  const clerkIdentity =
+    identity !== null && isClerkToken(identity, options.issuer)
+      ? identity
+      : null;
+  // The caller's own live token of this session outranks a passed lifetime.
+  const liveToken =
+    clerkIdentity !== null &&
+    sessionIdClaim(clerkIdentity) === sessionId &&
+    tokenVouchesForSession(clerkIdentity);
+  const stored = await ctx.runQuery(component.sessions.get, {
+    sessionId,
+    liveToken,
+  });
   if (stored === null) {
     return {
       sessionId,
@@ -104,6 +137,7 @@ export async function sessionStatus(
       updatedAt: null,
       endedAt: null,
       expireAt: null,
+      derivedFromTime: false,
     };
   }
   const publicFields = {
@@ -112,14 +146,12 @@ export async function sessionStatus(
     updatedAt: stored.updatedAt,
     endedAt: stored.endedAt,
     expireAt: stored.expireAt,
+    derivedFromTime: stored.derivedFromTime === true,
   };
-  const identity = await ctx.auth.getUserIdentity();
   // Another trusted provider's token may carry the same subject: only a
   // Clerk token of the session's own user sees who and where.
   const isOwner =
-    identity !== null &&
-    isClerkToken(identity, options.issuer) &&
-    identity.subject === stored.userId;
+    clerkIdentity !== null && clerkIdentity.subject === stored.userId;
   if (!isOwner) return publicFields;
   return {
     ...publicFields,

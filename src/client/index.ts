@@ -43,6 +43,9 @@ import {
   type VerifierOptions,
 } from "./verifier.js";
 import { devicesApi } from "./devicesApi.js";
+import { MIN_REFRESH_INTERVAL_MS } from "../shared/limits.js";
+
+export { MAX_PAGE_SIZE, MIN_REFRESH_INTERVAL_MS } from "../shared/limits.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
 export type { ClerkClientState, Verdict } from "./compareSessions.js";
@@ -209,7 +212,28 @@ export type ClerkSessionsOptions = {
   onEvent?: OnEventMutation;
   /** Clerk's Backend API, for `syncUserSessions`, `syncAllUsers`, `revokeSession`. */
   clerkApi?: ClerkApiOptions;
+  /**
+   * The app's internal action that refreshes one session from Clerk's
+   * Backend API. When a checked mutation or action sees a live token of a
+   * session whose stored lifetime has passed (Clerk extends sessions on
+   * activity without a webhook), the verifier schedules it, at most once per
+   * `sessionRefreshIntervalMs` for a session. Without it the token is still
+   * let through; the store just keeps the old lifetime.
+   */
+  sessionRefresh?: SessionRefreshAction;
+  /** At most one refresh of a session per this interval. Default 10 minutes; at least 10 s. */
+  sessionRefreshIntervalMs?: number;
 };
+
+/** An app action that refreshes one session: `args: { sessionId: v.string() }`. */
+export type SessionRefreshAction = FunctionReference<
+  "action",
+  "internal",
+  { sessionId: string }
+>;
+
+/** The default of `sessionRefreshIntervalMs`. */
+export const DEFAULT_SESSION_REFRESH_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * The default path of the webhook route, which `registerRoutes` from
@@ -218,6 +242,15 @@ export type ClerkSessionsOptions = {
 export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
 
 type RunQueryCtx = Pick<GenericActionCtx<GenericDataModel>, "runQuery">;
+type ScheduleCtx = Pick<
+  GenericMutationCtx<GenericDataModel>,
+  "runMutation" | "scheduler"
+>;
+
+/** Mutations and actions can write and schedule; queries cannot. */
+function canSchedule<T extends object>(ctx: T): ctx is T & ScheduleCtx {
+  return "runMutation" in ctx && "scheduler" in ctx;
+}
 type RunMutationCtx = Pick<GenericMutationCtx<GenericDataModel>, "runMutation">;
 type SyncCtx = Pick<
   GenericActionCtx<GenericDataModel>,
@@ -239,7 +272,14 @@ export class ClerkSessions {
   constructor(
     public component: ComponentApi,
     public options: ClerkSessionsOptions = {},
-  ) {}
+  ) {
+    const interval = options.sessionRefreshIntervalMs;
+    if (interval !== undefined && !(interval >= MIN_REFRESH_INTERVAL_MS)) {
+      throw new Error(
+        `sessionRefreshIntervalMs must be at least ${MIN_REFRESH_INTERVAL_MS} ms`,
+      );
+    }
+  }
 
   /** The identity Convex sees for this request, and its stored session. */
   async whoami(ctx: AuthQueryCtx): Promise<Whoami> {
@@ -298,7 +338,28 @@ export class ClerkSessions {
       issuer: this.options.issuer,
       ...this.options.verifier,
       ...options,
+      requestRefresh: (ctx, sessionId) => this.requestRefresh(ctx, sessionId),
     });
+  }
+
+  /**
+   * Schedules the app's `sessionRefresh` action for a session, at most once
+   * per interval; does nothing in a query (which cannot schedule) or without
+   * the option.
+   */
+  private async requestRefresh(
+    ctx: AuthQueryCtx,
+    sessionId: string,
+  ): Promise<void> {
+    const refresh = this.options.sessionRefresh;
+    if (refresh === undefined || !canSchedule(ctx)) return;
+    const granted = await ctx.runMutation(this.component.refreshes.claim, {
+      sessionId,
+      minIntervalMs:
+        this.options.sessionRefreshIntervalMs ??
+        DEFAULT_SESSION_REFRESH_INTERVAL_MS,
+    });
+    if (granted) await ctx.scheduler.runAfter(0, refresh, { sessionId });
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   isClerkToken,
   sessionIdClaim,
   sessionStatusClaim,
+  tokenVouchesForSession,
   type AuthQueryCtx,
 } from "./identity.js";
 
@@ -41,6 +42,16 @@ export type VerifierOptions = {
 /** Who is calling, once their session checked out. */
 export type ActiveSession = { userId: string; sessionId: string | null };
 
+/**
+ * Asks for one refresh of a session's lifetime from Clerk's Backend API, in
+ * a checked mutation or action (a query cannot schedule). Built by
+ * `ClerkSessions` from its `sessionRefresh` option.
+ */
+export type RefreshRequest = (
+  ctx: AuthQueryCtx,
+  sessionId: string,
+) => Promise<void>;
+
 function refusePending(options: VerifierOptions): void {
   if (options.pendingSessions !== "allow") {
     throw sessionError("SESSION_PENDING", "The session is pending");
@@ -55,16 +66,20 @@ function refuseImpersonated(options: VerifierOptions): void {
 
 /**
  * The checks in order: a token at all, from the Clerk issuer, not pending or
- * impersonated by its own claims, then the store: another owner, ended
- * (expiry and user deletion included), pending (unless the token's own `sts`
- * says otherwise), impersonated, unknown. One component query: two index
- * lookups (the session and the user's deletion record), one for an ended
- * session.
+ * impersonated by its own claims, then the store: another owner, ended by
+ * what Clerk reported or by the user's deletion, a passed lifetime (which a
+ * token whose `sts` says active or pending outranks), pending (unless the
+ * token's own `sts` says otherwise), impersonated, unknown. One component
+ * query: two index lookups (the session and the user's deletion record), one
+ * for a session Clerk reported ended.
  */
 export async function requireActiveSession(
   ctx: AuthQueryCtx,
   component: ComponentApi,
-  options: VerifierOptions & { issuer?: string } = {},
+  options: VerifierOptions & {
+    issuer?: string;
+    requestRefresh?: RefreshRequest;
+  } = {},
 ): Promise<ActiveSession> {
   const identity = await ctx.auth.getUserIdentity();
   if (identity === null) {
@@ -107,6 +122,15 @@ export async function requireActiveSession(
   }
   if (userDeleted) {
     throw sessionError("SESSION_ENDED", "Clerk deleted this user");
+  }
+  if (session !== null && session.lapsed !== null && sessionId !== null) {
+    // The stored lifetime has passed. A live token of the session is
+    // fresher evidence (Clerk may have extended it on activity, and sends
+    // no webhook for that): let it through and have the store catch up.
+    if (!tokenVouchesForSession(identity)) {
+      throw sessionError("SESSION_ENDED", `The session is ${session.lapsed}`);
+    }
+    await options.requestRefresh?.(ctx, sessionId);
   }
   if (session === null) {
     if (sessionId !== null && options.unknownSessions === "deny") {

@@ -104,8 +104,10 @@ export async function applySessionFacts(
 /**
  * Remembers the deletion (the earliest time heard of) and starts marking the
  * user's sessions `removed`. A repeat of the stored deletion is `duplicate`;
- * a later time than the stored one is `stale`, and so is a deletion older
- * than the prune horizon that no record remembers (it was pruned).
+ * one that loses to a recorded deletion (a later time) is `stale`. However
+ * late a deletion arrives (a Svix resend after an outage, past the prune
+ * horizon), it ends the user's stored live sessions: a replay of one whose
+ * record was pruned only writes the record again and finds nothing live.
  */
 async function applyUserDeletion(
   ctx: MutationCtx,
@@ -114,14 +116,6 @@ async function applyUserDeletion(
   onEvent: string | undefined,
 ): Promise<ApplyResult> {
   const tombstone = await findDeletedUser(ctx.db, userId);
-  if (
-    tombstone === null &&
-    deletion.at !== null &&
-    (await isBeforePruneHorizon(ctx, deletion.at))
-  ) {
-    // A deletion whose record was pruned: its sessions were removed then.
-    return "stale";
-  }
   const { merged, result } = mergeDeletionRecord(
     tombstone?.deletion ?? null,
     deletion,

@@ -31,7 +31,6 @@ import {
 } from "./membershipStore.js";
 import type { OrganizationDeletion } from "./membershipState.js";
 import { reportMembershipChange } from "./notify.js";
-import { isBeforePruneHorizon } from "./retention.js";
 
 const vEnding = {
   organizationId: v.string(),
@@ -95,9 +94,10 @@ async function enqueueEnding(
 /**
  * Remembers the deletion (the earliest time heard of) and starts ending the
  * organization's memberships. A repeat of the stored deletion is
- * `duplicate`; a later time than the stored one is `stale`, and so is a
- * deletion older than the prune horizon that no record remembers (it was
- * pruned, its memberships ended then).
+ * `duplicate`; a later time than the stored one is `stale`. However late a
+ * deletion arrives (past the prune horizon), it ends the organization's
+ * stored live memberships, as `user.deleted` does a user's sessions: a
+ * replay of one whose record was pruned only writes the record again.
  */
 export async function applyOrganizationDeletion(
   ctx: MutationCtx,
@@ -106,13 +106,6 @@ export async function applyOrganizationDeletion(
   onEvent: string | undefined,
 ): Promise<ApplyResult> {
   const record = await findDeletedOrganization(ctx.db, organizationId);
-  if (
-    record === null &&
-    deletion.at !== null &&
-    (await isBeforePruneHorizon(ctx, deletion.at))
-  ) {
-    return "stale";
-  }
   const { merged, result } = mergeDeletionRecord(
     record?.deletion ?? null,
     deletion,

@@ -8,6 +8,7 @@ import { api } from "./_generated/api.js";
 import { vPruneResult } from "../shared/resultValidators.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { retentionStart } from "./sessionState.js";
+import { pruneRefreshes } from "./refreshes.js";
 import { stateOf } from "./store.js";
 
 const HOUR = 60 * 60 * 1000;
@@ -140,12 +141,17 @@ export const prune = mutation({
       "organizationDeletions",
       sessionsBefore,
     );
-    const continues = [
-      sessions,
-      deletedUsers,
-      memberships,
-      organizationDeletions,
-    ].some((pruned) => pruned.full);
+    // A refresh grant matters only within its interval; a day is ample.
+    const refreshes = await pruneRefreshes(
+      ctx,
+      Date.now() - DAY,
+      PRUNE_BATCH_SIZE,
+    );
+    const continues =
+      refreshes >= PRUNE_BATCH_SIZE ||
+      [sessions, deletedUsers, memberships, organizationDeletions].some(
+        (pruned) => pruned.full,
+      );
     if (continues) {
       await ctx.scheduler.runAfter(0, api.retention.prune, args);
     }

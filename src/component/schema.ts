@@ -114,6 +114,19 @@ export default defineSchema({
   }),
 
   /**
+   * When a refresh of a session from Clerk's Backend API was last granted, so
+   * the verifier asks Clerk at most once per interval. Written by
+   * `refreshes.claim`; read by `refreshes.claim`; deleted by
+   * `retention.prune`.
+   */
+  sessionRefreshes: defineTable({
+    sessionId: v.string(),
+    requestedAt: v.number(),
+  })
+    .index("by_session_id", ["sessionId"])
+    .index("by_requested_at", ["requestedAt"]),
+
+  /**
    * One document per walk over every Clerk user: cursor, totals, last failure.
    * Written by `sync.startWalk`, `sync.recordPage`, `sync.recordFailure`;
    * read by `sync.walkStep` and `sync.latestWalk`.

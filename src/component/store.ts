@@ -127,10 +127,21 @@ function sameRecord(a: StoredSession, b: StoredSession): boolean {
 
 /**
  * A stored session as it reads at `now`: a live session whose `expireAt` or
- * `abandonAt` has passed reads `expired` or `abandoned`.
+ * `abandonAt` has passed reads `expired` or `abandoned`, marked
+ * `derivedFromTime`. With `liveToken` (a live Clerk token of this session
+ * vouches for it), time is not applied: only what Clerk reported counts.
  */
-export function readSession(doc: SessionFields, now: number): StoredSession {
-  return { ...toStoredSession(doc), ...statusAt(doc, now) };
+export function readSession(
+  doc: SessionFields,
+  now: number,
+  options: { liveToken?: boolean } = {},
+): StoredSession {
+  const stored = toStoredSession(doc);
+  if (options.liveToken === true) return stored;
+  const read = statusAt(doc, now);
+  return read.status === doc.status
+    ? stored
+    : { ...stored, ...read, derivedFromTime: true };
 }
 
 /** The stored record of a session, as `onEvent` receives it. */

@@ -78,8 +78,9 @@ export function useSessionSync(
     options.sessionStatus,
     checkRemembered ? { sessionId: rememberedSessionId } : "skip",
   );
+  // Only the remembered session of a signed-out Clerk is judged by the
+  // clock: while Clerk's client holds a session, time alone never ends it.
   const now = useNowAfter([
-    status?.expireAt,
     checkRemembered ? rememberedStatus?.expireAt : null,
   ]);
   const verdict =

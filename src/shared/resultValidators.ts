@@ -30,6 +30,12 @@ export const vSessionStatusResult = v.object({
   endedAt: v.union(v.number(), v.null()),
   /** When Clerk will expire the session if nothing extends it; null when unknown. */
   expireAt: v.union(v.number(), v.null()),
+  /**
+   * True when `status` was read from time (a passed `expireAt` or
+   * `abandonAt`), not reported by Clerk: `compareSessions` does not count it
+   * as ended while Clerk's client holds the session.
+   */
+  derivedFromTime: v.boolean(),
   userId: v.optional(v.string()),
   clientId: v.optional(v.union(v.string(), v.null())),
   device: v.optional(v.union(vDevice, v.null())),

@@ -98,5 +98,12 @@ export const vStoredSession = v.object({
   endedAt: v.union(v.number(), v.null()),
   device: v.union(vDevice, v.null()),
   actor: vActorOrNull,
+  /**
+   * Present when `status` is not what Clerk reported but read from time: a
+   * live session whose `expireAt` or `abandonAt` has passed. A live Clerk
+   * token of the session outranks it (Clerk may extend a session on activity
+   * and sends no webhook for that).
+   */
+  derivedFromTime: v.optional(v.literal(true)),
 });
 export type StoredSession = Infer<typeof vStoredSession>;

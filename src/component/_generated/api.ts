@@ -15,6 +15,7 @@ import type * as membershipStore from "../membershipStore.js";
 import type * as memberships from "../memberships.js";
 import type * as notify from "../notify.js";
 import type * as organizations from "../organizations.js";
+import type * as refreshes from "../refreshes.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
 import type * as sessions from "../sessions.js";
@@ -37,6 +38,7 @@ const fullApi: ApiFromModules<{
   memberships: typeof memberships;
   notify: typeof notify;
   organizations: typeof organizations;
+  refreshes: typeof refreshes;
   retention: typeof retention;
   sessionState: typeof sessionState;
   sessions: typeof sessions;

@@ -47,6 +47,15 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       Name
     >;
   };
+  refreshes: {
+    claim: FunctionReference<
+      "mutation",
+      "internal",
+      { minIntervalMs: number; sessionId: string },
+      boolean,
+      Name
+    >;
+  };
   retention: {
     prune: FunctionReference<
       "mutation",
@@ -61,21 +70,21 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       "query",
       "internal",
       { sessionId: string | null; userId: string },
-      { session: { impersonated: boolean; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; userId: string } | null; userDeleted: boolean },
+      { session: { impersonated: boolean; lapsed: null | "expired" | "abandoned"; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; userId: string } | null; userDeleted: boolean },
       Name
     >;
     get: FunctionReference<
       "query",
       "internal",
-      { sessionId: string },
-      { abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null,
+      { liveToken?: boolean; sessionId: string },
+      { abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; derivedFromTime?: true; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string } | null,
       Name
     >;
     listByUser: FunctionReference<
       "query",
       "internal",
       { paginationOpts: { cursor: string | null; endCursor?: string | null; id?: number; maximumBytesRead?: number; maximumRowsRead?: number; numItems: number }; status?: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; userId: string },
-      { continueCursor: string; isDone: boolean; page: Array<{ abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }>; pageStatus?: "SplitRecommended" | "SplitRequired" | null; splitCursor?: string | null },
+      { continueCursor: string; isDone: boolean; page: Array<{ abandonAt: number | null; actor: null | { sub: string }; clientId: string | null; createdAt: number | null; derivedFromTime?: true; device: { browserName: string | null; browserVersion: string | null; deviceType: string | null; isMobile: boolean | null } | null; endedAt: number | null; expireAt: number | null; lastActiveAt: number | null; sessionId: string; status: "active" | "ended" | "pending" | "removed" | "revoked" | "expired" | "abandoned" | "replaced"; updatedAt: number; userId: string }>; pageStatus?: "SplitRecommended" | "SplitRequired" | null; splitCursor?: string | null },
       Name
     >;
   };
