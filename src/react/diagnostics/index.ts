@@ -17,4 +17,4 @@ export {
   DiagnosticsRecorder,
   type DiagnosticsSnapshot,
 } from "./recorder.js";
-export { renderReport } from "./report.js";
+export { describeEntry, renderReport, type EntryNames } from "./report.js";

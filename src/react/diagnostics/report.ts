@@ -43,9 +43,23 @@ function letters(index: number): string {
     : `${letters(Math.floor(index / 26) - 1)}${letter}`;
 }
 
-type Namer = { session: Labels; org: Labels };
+/** How ids are written: labels in a report, the ids themselves on the developer's screen. */
+export type EntryNames = {
+  session: (id: string | null) => string;
+  org: (id: string | null) => string;
+};
 
-function describe(entry: DiagnosticsEntry, names: Namer): [string, string] {
+/**
+ * One entry in words: which side, and what it said.
+ *
+ * @example
+ * describeEntry(entry, { session: (id) => id ?? "none", org: (id) => id ?? "none" });
+ * // ["clerk", "signed in, sess_123, none"]
+ */
+export function describeEntry(
+  entry: DiagnosticsEntry,
+  names: EntryNames,
+): [side: string, text: string] {
   switch (entry.kind) {
     case "clerk":
       return [
@@ -53,7 +67,7 @@ function describe(entry: DiagnosticsEntry, names: Namer): [string, string] {
         !entry.isLoaded
           ? "loading"
           : entry.isSignedIn
-            ? `signed in, ${names.session.of(entry.sessionId)}, ${names.org.of(entry.orgId)}`
+            ? `signed in, ${names.session(entry.sessionId)}, ${names.org(entry.orgId)}`
             : "signed out",
       ];
     case "convex":
@@ -67,7 +81,7 @@ function describe(entry: DiagnosticsEntry, names: Namer): [string, string] {
         entry.authenticated === null
           ? "whoami loading"
           : entry.authenticated
-            ? `whoami ${names.session.of(entry.convexSessionId)} (${entry.convexSessionStatus ?? "?"}); Clerk's session ${entry.clerkSessionStatus ?? "not read"}`
+            ? `whoami ${names.session(entry.convexSessionId)} (${entry.convexSessionStatus ?? "?"}); Clerk's session ${entry.clerkSessionStatus ?? "not read"}`
             : `whoami unauthenticated; Clerk's session ${entry.clerkSessionStatus ?? "not read"}`,
       ];
     case "token_fetch": {
@@ -126,9 +140,9 @@ function connection(side: {
   return `socket ${side.connected ? "connected" : "not connected"} (${count(side.connectionCount, "connection", "connections")}, ${count(side.connectionRetries, "retry", "retries")})`;
 }
 
-function summary(sides: DiagnosticsSides, names: Namer): string[] {
+function summary(sides: DiagnosticsSides, names: EntryNames): string[] {
   const line = (entry: DiagnosticsEntry | null, fallback: string) =>
-    entry ? describe(entry, names)[1] : fallback;
+    entry ? describeEntry(entry, names)[1] : fallback;
   const at = { at: 0 };
   return [
     `  verdict:  ${sides.verdict ?? "none yet"}`,
@@ -146,13 +160,15 @@ function summary(sides: DiagnosticsSides, names: Namer): string[] {
  * console.info(renderReport(recorder.getSnapshot()));
  */
 export function renderReport(snapshot: DiagnosticsSnapshot): string {
-  const names: Namer = {
-    session: new Labels("session"),
-    org: new Labels("org"),
+  const sessions = new Labels("session");
+  const orgs = new Labels("org");
+  const names: EntryNames = {
+    session: (id) => sessions.of(id),
+    org: (id) => orgs.of(id),
   };
   // Labels follow the timeline's order, so the summary reuses its letters.
   const lines = snapshot.timeline.map((entry) => {
-    const [side, text] = describe(entry, names);
+    const [side, text] = describeEntry(entry, names);
     const seconds = ((entry.at - snapshot.since) / 1000).toFixed(3);
     return `  +${seconds.padStart(8)}s  ${side.padEnd(8)}  ${text}`;
   });
