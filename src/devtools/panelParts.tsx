@@ -1,5 +1,5 @@
 /** The panel's pieces: a card per side, and the timeline as a list. */
-import type { CSSProperties, ReactNode } from "react";
+import { useEffect, useRef, type CSSProperties, type ReactNode } from "react";
 import {
   describeEntry,
   type DiagnosticsEntry,
@@ -65,8 +65,13 @@ export function SideCard(props: {
 const time = (at: number) => new Date(at).toISOString().slice(11, 23);
 
 export function TimelineList(props: { timeline: readonly DiagnosticsEntry[] }) {
+  // Newest last, so the list follows its end as entries arrive.
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [props.timeline]);
   return (
-    <ol style={styles.timeline} aria-label="timeline">
+    <ol ref={list} style={styles.timeline} aria-label="timeline">
       {props.timeline.map((entry, index) => {
         const [side, text] = describeEntry(entry, SHOWN_IDS);
         return (
