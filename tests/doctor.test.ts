@@ -190,6 +190,13 @@ describe("doctor: a token", () => {
     ]);
   });
 
+  test("a token with aud convex is refused where auth.config.ts expects another applicationID", async () => {
+    const result = doctor("wrongApplicationId", await signClerkToken(session));
+    expect(problems(result).map((finding) => finding.message)).toContainEqual(
+      'its audience is "convex", but auth.config.ts expects "my-app", so Convex refuses it: set applicationID: "convex"',
+    );
+  });
+
   test("an expired token says how long ago and to paste a fresh one", async () => {
     const token = await signClerkToken(session);
     const result = doctor("healthy", token, Date.now() + 5 * 60_000);

@@ -22,6 +22,8 @@ export type ConfiguredIssuer = {
   variable: string | null;
   /** The issuer URL, or null when it cannot be read here. */
   value: string | null;
+  /** The provider's `applicationID`, the audience Convex requires; null when not a plain string. */
+  audience: string | null;
 };
 
 export type AuthConfigCheck = {
@@ -93,7 +95,7 @@ export function checkAuthConfig(app: AppFiles): AuthConfigCheck {
   const variable = envVariable(domain);
   let issuer: ConfiguredIssuer;
   if (literal !== null) {
-    issuer = { variable: null, value: literal };
+    issuer = { variable: null, value: literal, audience };
     findings.push(
       warning(
         subject,
@@ -102,7 +104,7 @@ export function checkAuthConfig(app: AppFiles): AuthConfigCheck {
     );
   } else if (variable !== null) {
     const found = app.variable(variable);
-    issuer = { variable, value: found?.value ?? null };
+    issuer = { variable, value: found?.value ?? null, audience };
     if (variable !== ISSUER_VARIABLE) {
       findings.push(
         warning(
@@ -125,7 +127,7 @@ export function checkAuthConfig(app: AppFiles): AuthConfigCheck {
           ),
     );
   } else {
-    issuer = { variable: null, value: null };
+    issuer = { variable: null, value: null, audience };
     findings.push(
       problem(
         subject,

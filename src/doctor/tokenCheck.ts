@@ -177,7 +177,7 @@ function checkOrganization(claims: Record<string, unknown>): Finding {
  * `aud: "convex"`, and whether this package can use it.
  *
  * @example
- * checkToken(token, { variable: "CLERK_JWT_ISSUER_DOMAIN", value: "https://x.clerk.accounts.dev" }, Date.now());
+ * checkToken(token, { variable: "CLERK_JWT_ISSUER_DOMAIN", value: "https://x.clerk.accounts.dev", audience: "convex" }, Date.now());
  */
 export function checkToken(
   token: string,
@@ -193,12 +193,18 @@ export function checkToken(
       ),
     ];
   }
-  const audience = usesConvexIntegration(claims)
-    ? ok(SUBJECT, `its audience includes "${CONVEX_APPLICATION_ID}"`)
-    : problem(
+  const configured = issuer?.audience ?? CONVEX_APPLICATION_ID;
+  const audience = !usesConvexIntegration(claims)
+    ? problem(
         SUBJECT,
         `its audience is ${JSON.stringify(claims.aud ?? null)}, not "${CONVEX_APPLICATION_ID}", so Convex refuses it: turn on Clerk's Convex integration (or give the "convex" JWT template aud "convex")`,
-      );
+      )
+    : configured !== CONVEX_APPLICATION_ID
+      ? problem(
+          SUBJECT,
+          `its audience is "${CONVEX_APPLICATION_ID}", but auth.config.ts expects "${configured}", so Convex refuses it: set applicationID: "${CONVEX_APPLICATION_ID}"`,
+        )
+      : ok(SUBJECT, `its audience includes "${CONVEX_APPLICATION_ID}"`);
   const findings = [
     checkIssuer(claims, issuer),
     audience,
