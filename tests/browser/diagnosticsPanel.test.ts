@@ -146,4 +146,29 @@ describe.skipIf(!haveChromium)("the devtools panel in Chromium", () => {
     }
     expect(existsSync(shot)).toBe(true);
   }, 90_000);
+
+  test("while Convex refuses every token the panel shows the give-up; Recover now brings it back once Convex accepts again", async () => {
+    const wait = { timeout: 30_000 };
+    bed.server.refuse = () => "Token refused for the test";
+    bed.server.dropAll();
+    await verdict()
+      .filter({ hasText: /^convex_unauthenticated$/ })
+      .waitFor(wait);
+    await page.getByText(/recovery: gave_up/).waitFor(wait);
+    expect(await page.getByLabel("timeline").innerText()).toMatch(
+      /recovery\s+gave_up, attempt \d+, NOT_CONFIRMED/,
+    );
+    bed.server.refuse = () => null;
+    await page.getByRole("button", { name: "Recover now" }).click();
+    await verdict()
+      .filter({ hasText: /^in_sync$/ })
+      .waitFor(wait);
+    await page
+      .getByTestId("recover-outcome")
+      .filter({ hasText: "Convex confirmed Clerk's session" })
+      .waitFor(wait);
+    expect(await page.getByLabel("timeline").innerText()).toMatch(
+      /recovery\s+recovered/,
+    );
+  }, 90_000);
 });
