@@ -233,10 +233,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         "note: @types/node came in transitively; convex/ is still checked with types: []",
       );
     run("npx", ["vitest", "run"], app);
+    // The bin as an app runs it: the install section's files pass its checks.
+    run("npx", ["convex-clerk-sessions", "doctor"], app);
     typecheckConvexFolder(app);
     run("npx", ["tsc", "-p", "."], app);
     console.log(
-      `check:package: the packed tarball installs; an app of the README's install section alone (${built.files.join(", ")}) answers a signed webhook, reads whoami, and typechecks without @types/node`,
+      `check:package: the packed tarball installs; an app of the README's install section alone (${built.files.join(", ")}) answers a signed webhook, reads whoami, passes the doctor, and typechecks without @types/node`,
     );
     rmSync(work, { recursive: true, force: true });
   } catch (error) {

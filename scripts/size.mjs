@@ -95,6 +95,15 @@ const scenarios = [
     `,
   },
   {
+    // The devtools panel is its own entry: an app that does not import it
+    // must carry none of it.
+    name: "a web app's provider, without the devtools panel",
+    forbid: "src/devtools/",
+    contents: `
+      export { ConvexProviderWithClerkSessions, useSessionDiagnostics } from "./src/react/index.ts";
+    `,
+  },
+  {
     name: "validators only (an app's schema.ts)",
     budget: 8 * KB,
     contents: `
@@ -103,7 +112,7 @@ const scenarios = [
   },
 ];
 
-async function measure({ contents }) {
+async function measure({ contents, forbid }) {
   const result = await build({
     stdin: {
       contents,
@@ -126,6 +135,10 @@ async function measure({ contents }) {
     logLevel: "error",
   });
   const code = result.outputFiles[0].contents;
+  const inputs = Object.keys(Object.values(result.metafile.outputs)[0].inputs);
+  const forbidden = forbid
+    ? inputs.filter((path) => path.includes(forbid))
+    : [];
   const packages = {};
   for (const [path, input] of Object.entries(
     Object.values(result.metafile.outputs)[0].inputs,
@@ -138,6 +151,7 @@ async function measure({ contents }) {
     minified: code.length,
     gzipped: gzipSync(code).length,
     packages,
+    forbidden,
   };
 }
 
@@ -145,7 +159,11 @@ const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 const rows = [];
 let over = 0;
 for (const scenario of [...entries, ...scenarios]) {
-  const { minified, gzipped, packages } = await measure(scenario);
+  const { minified, gzipped, packages, forbidden } = await measure(scenario);
+  if (forbidden.length > 0) {
+    console.error(`${scenario.name} bundles ${forbidden.join(", ")}`);
+    over++;
+  }
   const budget = scenario.budget;
   const verdict =
     budget === undefined

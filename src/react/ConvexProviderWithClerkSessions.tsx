@@ -30,6 +30,13 @@ import {
   RememberedSessionContext,
   type SessionQueries,
 } from "./useSessionSync.js";
+import { DiagnosticsContext } from "./diagnostics/context.js";
+import {
+  recordRecoveryEvents,
+  withFetchDiagnostics,
+} from "./diagnostics/fetchDiagnostics.js";
+import { ClientProbe, RecoveryProbe } from "./diagnostics/probes.js";
+import { DiagnosticsRecorder } from "./diagnostics/recorder.js";
 
 export type ConvexProviderWithClerkSessionsProps = {
   children: ReactNode;
@@ -74,9 +81,24 @@ export function ConvexProviderWithClerkSessions({
     [epoch, forceNext, lastFetch, fetching],
   );
   const claimNames = JSON.stringify(sessionClaimNames ?? []);
+  // What useSessionDiagnostics() shows: each token fetch, each side's state.
+  const [recorder] = useState(() => new DiagnosticsRecorder());
   const useAuthFromClerk = useMemo(
-    () => makeUseAuthFromClerk(useAuth, JSON.parse(claimNames) as string[]),
-    [useAuth, claimNames],
+    () =>
+      withFetchDiagnostics(
+        makeUseAuthFromClerk(useAuth, JSON.parse(claimNames) as string[]),
+        recorder,
+      ),
+    [useAuth, claimNames, recorder],
+  );
+  const recordedOnRecovery = useMemo(
+    () => recordRecoveryEvents(recorder, onRecovery),
+    [recorder, onRecovery],
+  );
+  const diagnosed = (
+    <DiagnosticsContext.Provider value={recorder}>
+      {children}
+    </DiagnosticsContext.Provider>
   );
   const rebind = useCallback(() => {
     forceNext.current = true;
@@ -129,6 +151,7 @@ export function ConvexProviderWithClerkSessions({
   return (
     <AuthControlContext.Provider value={control}>
       <ConvexProviderWithAuth client={client} useAuth={useAuthFromClerk}>
+        <ClientProbe recorder={recorder} useAuth={useAuth} client={client} />
         <RememberedSessionContext.Provider
           value={signedInHere ? null : sessionId}
         >
@@ -137,17 +160,22 @@ export function ConvexProviderWithClerkSessions({
               useAuth={useAuth}
               queries={queries}
               options={options}
-              onRecovery={onRecovery}
+              onRecovery={recordedOnRecovery}
               onSessionEnded={onSessionEnded}
               rebind={rebind}
               lastFetch={lastFetch}
               fetching={fetching}
               remembered={remembered}
             >
-              {children}
+              <RecoveryProbe
+                recorder={recorder}
+                useAuth={useAuth}
+                queries={queries}
+              />
+              {diagnosed}
             </SessionRecovery>
           ) : (
-            children
+            diagnosed
           )}
         </RememberedSessionContext.Provider>
       </ConvexProviderWithAuth>

@@ -21,6 +21,12 @@ export {
 } from "./recoveryPolicy.js";
 export type { SessionStorage } from "./rememberedSession.js";
 export {
+  useSessionDiagnostics,
+  type DiagnosticsEntry,
+  type DiagnosticsSides,
+  type SessionDiagnostics,
+} from "./diagnostics/index.js";
+export {
   sessionFingerprint,
   type ClerkAuthState,
   type UseClerkAuth,

@@ -1,0 +1,2 @@
+export { SessionDiagnosticsPanel } from "./SessionDiagnosticsPanel.js";
+export { VERDICT_MEANINGS } from "./verdictMeanings.js";
