@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import { vSyncWalk } from "../src/client/index.js";
+import { vSyncWalk } from "../src/client/core/index.js";
 import { internal } from "./_generated/api.js";
 import { internalAction, internalQuery } from "./_generated/server.js";
 import { clerkSessions } from "./sessions.js";

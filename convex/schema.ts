@@ -1,6 +1,9 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { vStoredSession, vSessionChangeType } from "../src/client/index.js";
+import {
+  vStoredSession,
+  vSessionChangeType,
+} from "../src/client/core/index.js";
 
 // Sessions themselves live in the component; these tables are the app's own.
 export default defineSchema({

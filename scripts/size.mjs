@@ -59,7 +59,7 @@ const scenarios = [
     budget: 40 * KB,
     contents: `
       import { queryGeneric } from "convex/server";
-      import { ClerkSessions } from "./src/client/index.ts";
+      import { ClerkSessions } from "./src/client/core/index.ts";
       export const clerkSessions = new ClerkSessions({});
       export const { whoami, sessionStatus, prune } = clerkSessions.api();
       export const mine = queryGeneric({
@@ -74,8 +74,8 @@ const scenarios = [
     budget: 64 * KB,
     contents: `
       import { httpRouter } from "convex/server";
-      import { ClerkSessions } from "./src/client/index.ts";
-      import { registerRoutes } from "./src/client/webhook.ts";
+      import { ClerkSessions } from "./src/client/core/index.ts";
+      import { registerRoutes } from "./src/client/webhook/index.ts";
       const http = httpRouter();
       registerRoutes(http, new ClerkSessions({}));
       export default http;
@@ -86,7 +86,7 @@ const scenarios = [
     budget: 64 * KB,
     contents: `
       import { internalActionGeneric } from "convex/server";
-      import { ClerkSessions } from "./src/client/index.ts";
+      import { ClerkSessions } from "./src/client/core/index.ts";
       const clerkSessions = new ClerkSessions({});
       export const syncMine = internalActionGeneric({
         args: {},
@@ -98,7 +98,7 @@ const scenarios = [
     name: "validators only (an app's schema.ts)",
     budget: 8 * KB,
     contents: `
-      export { vStoredSession, vSessionChangeType } from "./src/client/index.ts";
+      export { vStoredSession, vSessionChangeType } from "./src/client/core/index.ts";
     `,
   },
 ];

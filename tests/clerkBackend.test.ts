@@ -29,7 +29,7 @@ import {
   isClerkApiError,
   isSessionError,
   type SyncAllUsersArgs,
-} from "../src/client/index.js";
+} from "../src/client/core/index.js";
 
 const DAY = 86_400_000;
 type ClerkSession = ClerkSessionJson & { user?: unknown };

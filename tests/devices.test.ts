@@ -24,11 +24,11 @@ import {
   isSignOutError,
   SIGN_OUT_BATCH_SIZE,
   type MySession,
-} from "../src/client/index.js";
+} from "../src/client/core/index.js";
 import {
   signOutOtherSessions,
   type DevicesDeps,
-} from "../src/client/devicesApi.js";
+} from "../src/client/clerkApi/devices.js";
 
 let t: ExampleApp;
 let clerk: FakeClerk;

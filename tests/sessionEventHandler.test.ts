@@ -43,9 +43,9 @@ import {
   type SessionChangeArgs,
   type SessionChangeOf,
   type StoredSession,
-} from "../src/client/index.js";
-import { toSessionChange } from "../src/client/sessionEvents.js";
-import { registerRoutes } from "../src/client/webhook.js";
+} from "../src/client/core/index.js";
+import { toSessionChange } from "../src/client/core/sessionEvents.js";
+import { registerRoutes } from "../src/client/webhook/index.js";
 
 /**
  * Handlers for some kinds only; each records the kind it was registered for,

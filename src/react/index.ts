@@ -29,4 +29,4 @@ export {
   compareSessions,
   VERDICTS,
   type Verdict,
-} from "../client/compareSessions.js";
+} from "../client/core/compareSessions.js";

@@ -6,15 +6,15 @@
  * fails with a `ConvexError` whose `code` says what went wrong.
  */
 import { ConvexError } from "convex/values";
-import type { SessionFacts } from "../shared/sessionValidators.js";
-import type { ClerkApiErrorCode, ClerkApiErrorData } from "./errors.js";
+import type { SessionFacts } from "../../shared/sessionValidators.js";
+import type { ClerkApiErrorCode, ClerkApiErrorData } from "../core/errors.js";
 import {
   ClerkShapeError,
   parseList,
   parseSession,
   parseTotalCount,
   parseUserId,
-} from "./clerkResponses.js";
+} from "./responses.js";
 
 export type ClerkApiOptions = {
   /** Defaults to env `CLERK_SECRET_KEY`. */

@@ -18,9 +18,9 @@ import {
   vStoredSession,
   type ClerkSessionStatus,
   type StoredSession,
-} from "../shared/sessionValidators.js";
-import { isClerkApiError, sessionError } from "./errors.js";
-import type { ClerkSessions } from "./index.js";
+} from "../../shared/sessionValidators.js";
+import { isClerkApiError, sessionError } from "../core/errors.js";
+import type { ClerkSessions } from "../core/index.js";
 
 /** Sessions read, and at most revoked at once, per batch of `signOutOtherSessions`. */
 export const SIGN_OUT_BATCH_SIZE = 10;

@@ -13,12 +13,12 @@
  * A list whose envelope is not one of those fails the whole call; one
  * malformed entry inside a good list is reported and skipped, never guessed at.
  */
-import type { SessionFacts } from "../shared/sessionValidators.js";
+import type { SessionFacts } from "../../shared/sessionValidators.js";
 import {
   isClerkSessionStatus,
   toSessionFacts,
   type ClerkSessionFields,
-} from "./sessionFacts.js";
+} from "../core/sessionFacts.js";
 
 /** The envelope of a list answer: its entries, and Clerk's total when given. */
 export type ClerkList = { entries: unknown[]; totalCount: number | null };

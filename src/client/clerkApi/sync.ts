@@ -11,16 +11,16 @@ import {
   type GenericDataModel,
 } from "convex/server";
 import { ConvexError } from "convex/values";
-import type { ComponentApi } from "../component/_generated/component.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
 import type {
   SessionFacts,
   StoredSession,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 import type {
   SyncCounts,
   SyncWalk,
   SyncWalkState,
-} from "../shared/syncValidators.js";
+} from "../../shared/syncValidators.js";
 import {
   CLERK_PAGE_SIZE,
   RETRYABLE_CODES,
@@ -29,8 +29,8 @@ import {
   sameIds,
   type ClerkApi,
   type ClerkApiOptions,
-} from "./clerkBackend.js";
-import { isClerkApiError } from "./errors.js";
+} from "./backend.js";
+import { isClerkApiError } from "../core/errors.js";
 
 /** Sessions per call of the component's `sync.applySessions`. */
 const APPLY_CHUNK = 100;

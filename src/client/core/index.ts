@@ -11,7 +11,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { customCtx } from "convex-helpers/server/customFunctions";
-import type { ComponentApi } from "../component/_generated/component.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
 import {
   vPruneResult,
   vSessionStatusResult,
@@ -19,13 +19,13 @@ import {
   type PruneResult,
   type SessionStatusResult,
   type Whoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 import {
   type ClerkSessionStatus,
   type StoredSession,
-} from "../shared/sessionValidators.js";
-import { type SessionChangeArgs } from "../shared/eventValidators.js";
-import type { ClerkApiOptions } from "./clerkBackend.js";
+} from "../../shared/sessionValidators.js";
+import { type SessionChangeArgs } from "../../shared/eventValidators.js";
+import type { ClerkApiOptions } from "../clerkApi/backend.js";
 import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
 import {
   revokeSession,
@@ -35,14 +35,14 @@ import {
   type SyncAllUsersArgs,
   type SyncAllUsersResult,
   type SyncResult,
-} from "./clerkSync.js";
-import type { SyncWalk } from "../shared/syncValidators.js";
+} from "../clerkApi/sync.js";
+import type { SyncWalk } from "../../shared/syncValidators.js";
 import {
   requireActiveSession,
   type ActiveSession,
   type VerifierOptions,
 } from "./verifier.js";
-import { devicesApi } from "./devicesApi.js";
+import { devicesApi } from "../clerkApi/devices.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
 export type { ClerkClientState, Verdict } from "./compareSessions.js";
@@ -72,30 +72,30 @@ export {
   SIGN_OUT_ERROR_CODES,
   vMySession,
   vSignOutOthersResult,
-} from "./devicesApi.js";
+} from "../clerkApi/devices.js";
 export type {
   MySession,
   SignOutErrorCode,
   SignOutErrorData,
   SignOutOthersResult,
-} from "./devicesApi.js";
-export type { ClerkApiOptions } from "./clerkBackend.js";
+} from "../clerkApi/devices.js";
+export type { ClerkApiOptions } from "../clerkApi/backend.js";
 export type {
   SyncAllUsersArgs,
   SyncAllUsersResult,
   SyncAllUsersStep,
   SyncResult,
-} from "./clerkSync.js";
+} from "../clerkApi/sync.js";
 export {
   vSyncFailure,
   vSyncWalk,
   vSyncWalkState,
-} from "../shared/syncValidators.js";
+} from "../../shared/syncValidators.js";
 export type {
   SyncFailure,
   SyncWalk,
   SyncWalkState,
-} from "../shared/syncValidators.js";
+} from "../../shared/syncValidators.js";
 export {
   CLERK_SESSION_STATUSES,
   isTerminalStatus,
@@ -105,14 +105,14 @@ export {
   vSessionFacts,
   vSessionStatus,
   vStoredSession,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 export type {
   ClerkSessionStatus,
   Device,
   SessionFacts,
   SessionStatus,
   StoredSession,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 export {
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,
@@ -120,24 +120,24 @@ export {
   vSessionChange,
   vSessionChangeType,
   vSessionEvent,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 export type {
   ApplyResult,
   SessionChangeArgs,
   SessionChangeType,
   SessionEvent,
   SessionEventType,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 export {
   vPruneResult,
   vSessionStatusResult,
   vWhoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 export type {
   PruneResult,
   SessionStatusResult,
   Whoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 export type { ComponentApi };
 
 /** An app mutation that receives each change: `args: vSessionChange`. */

@@ -14,12 +14,12 @@ import {
   vSessionChange,
   type SessionChangeArgs,
   type SessionChangeType,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 import {
   isTerminalStatus,
   type StoredSession,
   TERMINAL_STATUSES,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 
 type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 

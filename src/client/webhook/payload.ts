@@ -10,12 +10,12 @@ import {
   SESSION_EVENT_TYPES,
   type SessionEvent,
   type SessionEventType,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 import {
   isClerkSessionStatus,
   toMillis,
   toSessionFacts,
-} from "./sessionFacts.js";
+} from "../core/sessionFacts.js";
 
 /**
  * Clerk's session and user webhook types, as its webhook OpenAPI spec lists
