@@ -22,6 +22,10 @@ function asInstalledApp(source: string): string {
     )
     .replace('"../src/client/core/index.js"', '"convex-clerk-sessions"')
     .replace(
+      '"../src/client/clerkApi/index.js"',
+      '"convex-clerk-sessions/clerk-api"',
+    )
+    .replace(
       '"../src/client/webhook/index.js"',
       '"convex-clerk-sessions/webhook"',
     );

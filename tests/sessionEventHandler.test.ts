@@ -45,6 +45,7 @@ import {
   type StoredSession,
 } from "../src/client/core/index.js";
 import { toSessionChange } from "../src/client/core/sessionEvents.js";
+import { ClerkApi } from "../src/client/clerkApi/index.js";
 import { registerRoutes } from "../src/client/webhook/index.js";
 
 /**
@@ -165,7 +166,7 @@ describe("from webhooks and syncs to the handler of each kind", () => {
       clerkSessionJson("sess_C", "user_1", "active", NOW - 20 * 60_000),
     );
     await t.action((ctx) =>
-      clerkSessions.syncUserSessions(ctx, { userId: "user_1" }),
+      new ClerkApi(clerkSessions).syncUserSessions(ctx, { userId: "user_1" }),
     );
     await post(
       t,

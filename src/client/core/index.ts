@@ -25,24 +25,12 @@ import {
   type StoredSession,
 } from "../../shared/sessionValidators.js";
 import { type SessionChangeArgs } from "../../shared/eventValidators.js";
-import type { ClerkApiOptions } from "../clerkApi/backend.js";
 import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
-import {
-  revokeSession,
-  syncAllUsers,
-  syncStatus,
-  syncUserSessions,
-  type SyncAllUsersArgs,
-  type SyncAllUsersResult,
-  type SyncResult,
-} from "../clerkApi/sync.js";
-import type { SyncWalk } from "../../shared/syncValidators.js";
 import {
   requireActiveSession,
   type ActiveSession,
   type VerifierOptions,
 } from "./verifier.js";
-import { devicesApi } from "../clerkApi/devices.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
 export type { ClerkClientState, Verdict } from "./compareSessions.js";
@@ -66,26 +54,6 @@ export type {
   SessionChangeOf,
   SessionEventHandlers,
 } from "./sessionEvents.js";
-export {
-  isSignOutError,
-  SIGN_OUT_BATCH_SIZE,
-  SIGN_OUT_ERROR_CODES,
-  vMySession,
-  vSignOutOthersResult,
-} from "../clerkApi/devices.js";
-export type {
-  MySession,
-  SignOutErrorCode,
-  SignOutErrorData,
-  SignOutOthersResult,
-} from "../clerkApi/devices.js";
-export type { ClerkApiOptions } from "../clerkApi/backend.js";
-export type {
-  SyncAllUsersArgs,
-  SyncAllUsersResult,
-  SyncAllUsersStep,
-  SyncResult,
-} from "../clerkApi/sync.js";
 export {
   vSyncFailure,
   vSyncWalk,
@@ -173,8 +141,6 @@ export type ClerkSessionsOptions = {
    * exactly once per change; never for a replay, a stale or an ignored event.
    */
   onEvent?: OnEventMutation;
-  /** Clerk's Backend API, for `syncUserSessions`, `syncAllUsers`, `revokeSession`. */
-  clerkApi?: ClerkApiOptions;
 };
 
 /**
@@ -185,10 +151,6 @@ export const DEFAULT_WEBHOOK_PATH = "/clerk/webhook";
 
 type RunQueryCtx = Pick<GenericActionCtx<GenericDataModel>, "runQuery">;
 type RunMutationCtx = Pick<GenericMutationCtx<GenericDataModel>, "runMutation">;
-type SyncCtx = Pick<
-  GenericActionCtx<GenericDataModel>,
-  "runMutation" | "runQuery" | "scheduler"
->;
 
 /**
  * The app's handle on the clerkSessions component.
@@ -311,69 +273,13 @@ export class ClerkSessions {
   }
 
   /**
-   * Reads the user's sessions from Clerk's Backend API and applies them by
-   * the webhook's rules: a sync never brings back an ended session.
-   */
-  async syncUserSessions(
-    ctx: SyncCtx,
-    args: { userId: string },
-  ): Promise<SyncResult> {
-    return await syncUserSessions(ctx, this.syncDeps(), args.userId);
-  }
-
-  /**
-   * One step of a walk over every user, oldest first: a page of users and
-   * their sessions. With `next`, each following step (and the retry of a
-   * failed one) is scheduled, so one call walks the whole instance; a
-   * failure that ends the walk is recorded for `syncStatus`, then thrown.
-   *
-   * @example
-   * // convex/clerkSync.ts: `npx convex run clerkSync:syncAll`
-   * export const syncAll = internalAction({
-   *   args: { walkId: v.optional(v.string()), offset: v.optional(v.number()) },
-   *   handler: (ctx, args) =>
-   *     clerkSessions.syncAllUsers(ctx, { ...args, next: internal.clerkSync.syncAll }),
-   * });
-   */
-  async syncAllUsers(
-    ctx: SyncCtx,
-    args: SyncAllUsersArgs,
-  ): Promise<SyncAllUsersResult> {
-    return await syncAllUsers(ctx, this.syncDeps(), args);
-  }
-
-  /**
-   * The latest walk over every user (null before the first): `state`
-   * (`running`, `done`, `failed`, `superseded`), its totals, and its last
-   * `failure` with the `CLERK_` code, so a walk never stops unseen.
-   */
-  async syncStatus(ctx: RunQueryCtx): Promise<SyncWalk | null> {
-    return await syncStatus(ctx, this.component);
-  }
-
-  /**
-   * Revokes a session at Clerk and records Clerk's answer; an answer naming
-   * another session fails with `CLERK_BAD_RESPONSE` and changes nothing.
-   */
-  async revokeSession(
-    ctx: SyncCtx,
-    args: { sessionId: string },
-  ): Promise<StoredSession | null> {
-    return await revokeSession(ctx, this.syncDeps(), args.sessionId);
-  }
-
-  /**
    * Functions for the app to re-export: public queries so clients can compare
-   * what Convex sees with what Clerk's client reports, an internal
-   * mutation for a cron to prune old records, and a devices page: the
-   * caller's sessions (`mySessions`), `signOutSession` and
-   * `signOutOtherSessions`, each requiring an active session.
+   * what Convex sees with what Clerk's client reports, and an internal
+   * mutation for a cron to prune old records. (The devices functions are
+   * `ClerkApi.devices()`, in `convex-clerk-sessions/clerk-api`.)
    *
    * @example
    * export const { whoami, sessionStatus, prune } = clerkSessions.api();
-   * // convex/devices.ts
-   * export const { mySessions, signOutSession, signOutOtherSessions } =
-   *   clerkSessions.api();
    * // convex/crons.ts
    * crons.daily("prune clerk sessions", { hourUTC: 4, minuteUTC: 17 }, internal.sessions.prune);
    */
@@ -394,22 +300,17 @@ export class ClerkSessions {
         returns: vPruneResult,
         handler: (ctx) => this.prune(ctx),
       }),
-      ...devicesApi(this),
     };
   }
 
-  private async onEventHandle(): Promise<string | undefined> {
+  /**
+   * A function handle to `onEvent`, made per call: it names the app's
+   * mutation in this deployment.
+   */
+  async onEventHandle(): Promise<string | undefined> {
     const onEvent = this.options.onEvent;
     return onEvent === undefined
       ? undefined
       : await createFunctionHandle(onEvent);
-  }
-
-  private syncDeps() {
-    return {
-      component: this.component,
-      clerkApi: this.options.clerkApi ?? {},
-      onEvent: () => this.onEventHandle(),
-    };
   }
 }
