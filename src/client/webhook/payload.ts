@@ -1,10 +1,13 @@
 /**
- * Turns a verified Clerk webhook body into the component's event shape.
- * Lenient on purpose: only the fields the store needs are required, unknown
- * fields are ignored, and a malformed optional field is dropped rather than
- * failing the delivery. Hand-written instead of a schema library: the route
- * needs a dozen fields, and a library would be most of its bundle.
+ * Turns a verified Clerk webhook body into the component's event shape,
+ * through zod schemas. Lenient on purpose: only the fields the store needs
+ * are required, unknown fields are ignored, and a malformed optional field
+ * is dropped rather than failing the delivery. Clerk's published quirks are
+ * kept: `session.pending` carries its status, times come in seconds or
+ * milliseconds, end events carry `latest_activity: null`. Errors name the
+ * offending path, never its value.
  */
+import * as z from "zod/mini";
 import {
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,
@@ -16,6 +19,7 @@ import {
   toMillis,
   toSessionFacts,
 } from "../core/sessionFacts.js";
+import { describeIssues } from "../core/zodIssues.js";
 
 /**
  * Clerk's session and user webhook types, as its webhook OpenAPI spec lists
@@ -38,138 +42,86 @@ export type ParsedWebhook =
 
 /** Longest id or type accepted; Clerk's are about 30 characters. */
 const MAX_ID_LENGTH = 256;
+const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH));
+const text = z.string().check(z.maxLength(MAX_ID_LENGTH));
+/** zod's number is finite: NaN and Infinity never pass. */
+const time = z.number();
+/** An optional field: kept when well-typed, otherwise null. */
+const lenient = <T extends z.ZodMiniType>(schema: T) =>
+  z.catch(z.optional(z.nullable(schema)), null);
 
-type JsonObject = Record<string, unknown>;
+/** The envelope: `type` required, `data` checked per type, `timestamp` optional. */
+export const webhookEnvelope = z.object({
+  type: id,
+  data: z.unknown(),
+  timestamp: lenient(time),
+});
 
-function asObject(value: unknown): JsonObject | null {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as JsonObject)
-    : null;
-}
+/** `data` of a session event (Clerk's `SessionJSON`), the fields the store reads. */
+export const sessionEventData = z.object({
+  id,
+  user_id: id,
+  status: z.string(),
+  updated_at: time,
+  client_id: lenient(text),
+  created_at: lenient(time),
+  last_active_at: lenient(time),
+  expire_at: lenient(time),
+  abandon_at: lenient(time),
+  latest_activity: lenient(
+    z.object({
+      device_type: lenient(text),
+      browser_name: lenient(text),
+      browser_version: lenient(text),
+      is_mobile: lenient(z.boolean()),
+    }),
+  ),
+  actor: lenient(z.object({ sub: id })),
+});
 
-/** Own fields only: a `__proto__` or `constructor` key never stands in for one. */
-function field(object: JsonObject, key: string): unknown {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
-}
-
-/**
- * Reads the required fields of one JSON object, collecting a problem per bad
- * field, named by its path in the body and never by its value.
- */
-class RequiredFields {
-  readonly problems: string[] = [];
-  constructor(
-    private readonly object: JsonObject,
-    private readonly path: string,
-  ) {}
-
-  private fail(key: string, expected: string): void {
-    const value = field(this.object, key);
-    const found = value === undefined ? "missing" : `expected ${expected}`;
-    this.problems.push(`${this.path}${key}: ${found}`);
-  }
-
-  id(key: string): string {
-    const value = field(this.object, key);
-    if (
-      typeof value === "string" &&
-      value.length > 0 &&
-      value.length <= MAX_ID_LENGTH
-    ) {
-      return value;
-    }
-    this.fail(key, `a string of 1 to ${MAX_ID_LENGTH} characters`);
-    return "";
-  }
-
-  text(key: string): string {
-    const value = field(this.object, key);
-    if (typeof value === "string") return value;
-    this.fail(key, "a string");
-    return "";
-  }
-
-  time(key: string): number {
-    const value = field(this.object, key);
-    if (typeof value === "number" && Number.isFinite(value)) return value;
-    this.fail(key, "a finite number");
-    return 0;
-  }
-}
-
-function optionalTime(object: JsonObject, key: string): number | null {
-  const value = field(object, key);
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-function optionalText(object: JsonObject, key: string): string | null {
-  const value = field(object, key);
-  return typeof value === "string" && value.length <= MAX_ID_LENGTH
-    ? value
-    : null;
-}
-
-function optionalBoolean(object: JsonObject, key: string): boolean | null {
-  const value = field(object, key);
-  return typeof value === "boolean" ? value : null;
-}
-
-/** Clerk's `actor` (impersonation): `{ sub }`, or null when absent or malformed. */
-function parseActor(value: unknown): { sub: string } | null {
-  const actor = asObject(value);
-  const sub = actor && field(actor, "sub");
-  return typeof sub === "string" &&
-    sub.length > 0 &&
-    sub.length <= MAX_ID_LENGTH
-    ? { sub }
-    : null;
-}
-
-function parseActivity(value: unknown) {
-  const activity = asObject(value);
-  if (activity === null) return null;
-  return {
-    deviceType: optionalText(activity, "device_type"),
-    browserName: optionalText(activity, "browser_name"),
-    browserVersion: optionalText(activity, "browser_version"),
-    isMobile: optionalBoolean(activity, "is_mobile"),
-  };
-}
+/** `data` of `user.deleted` (Clerk's `DeletedObjectJSON`). */
+export const userDeletedData = z.object({ id });
 
 function invalid(type: string, problem: string): ParsedWebhook {
   return { kind: "invalid", error: `${type}: ${problem}` };
 }
 
-function parseSession(type: SessionEventType, value: unknown): ParsedWebhook {
-  const data = asObject(value);
-  if (data === null) return invalid(type, "data: expected an object");
-  const required = new RequiredFields(data, "data.");
-  const id = required.id("id");
-  const userId = required.id("user_id");
-  const payloadStatus = required.text("status");
-  const updatedAt = required.time("updated_at");
-  if (required.problems.length > 0) {
-    return invalid(type, required.problems.join("; "));
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function parseSession(type: SessionEventType, data: unknown): ParsedWebhook {
+  if (!isObject(data)) return invalid(type, "data: expected an object");
+  const parsed = sessionEventData.safeParse(data);
+  if (!parsed.success) {
+    return invalid(type, describeIssues(parsed.error.issues, data, "data"));
   }
+  const session = parsed.data;
   // End types imply their status; the others carry it in the payload.
   const status = Object.hasOwn(SESSION_END_TYPES, type)
     ? SESSION_END_TYPES[type as keyof typeof SESSION_END_TYPES]
-    : payloadStatus;
+    : session.status;
   if (!isClerkSessionStatus(status)) {
     return invalid(type, "data.status: not a Clerk session status");
   }
+  const activity = session.latest_activity;
   const facts = toSessionFacts(
     {
-      id,
-      userId,
-      clientId: optionalText(data, "client_id"),
-      createdAt: optionalTime(data, "created_at"),
-      updatedAt,
-      lastActiveAt: optionalTime(data, "last_active_at"),
-      expireAt: optionalTime(data, "expire_at"),
-      abandonAt: optionalTime(data, "abandon_at"),
-      latestActivity: parseActivity(field(data, "latest_activity")),
-      actor: parseActor(field(data, "actor")),
+      id: session.id,
+      userId: session.user_id,
+      clientId: session.client_id,
+      createdAt: session.created_at,
+      updatedAt: session.updated_at,
+      lastActiveAt: session.last_active_at,
+      expireAt: session.expire_at,
+      abandonAt: session.abandon_at,
+      latestActivity: activity && {
+        deviceType: activity.device_type,
+        browserName: activity.browser_name,
+        browserVersion: activity.browser_version,
+        isMobile: activity.is_mobile,
+      },
+      actor: session.actor,
     },
     status,
   );
@@ -180,21 +132,19 @@ function parseSession(type: SessionEventType, value: unknown): ParsedWebhook {
   };
 }
 
-function parseUserDeleted(value: unknown, timestamp: number | null) {
+function parseUserDeleted(data: unknown, timestamp: number | null) {
   const type = "user.deleted";
-  const data = asObject(value);
-  if (data === null) return invalid(type, "data: expected an object");
-  const required = new RequiredFields(data, "data.");
-  const userId = required.id("id");
-  if (required.problems.length > 0) {
-    return invalid(type, required.problems.join("; "));
+  if (!isObject(data)) return invalid(type, "data: expected an object");
+  const parsed = userDeletedData.safeParse(data);
+  if (!parsed.success) {
+    return invalid(type, describeIssues(parsed.error.issues, data, "data"));
   }
   return {
     kind: "event",
     type,
     event: {
       kind: "user.deleted",
-      userId,
+      userId: parsed.data.id,
       // Clerk has published this envelope time in seconds and in ms.
       deletedAt: timestamp === null ? null : toMillis(timestamp),
     },
@@ -213,19 +163,20 @@ export function parseWebhookBody(body: string): ParsedWebhook {
   } catch {
     return { kind: "invalid", error: "body is not JSON" };
   }
-  const envelope = asObject(json);
-  if (envelope === null) {
+  if (!isObject(json)) {
     return { kind: "invalid", error: "body: expected a JSON object" };
   }
-  const required = new RequiredFields(envelope, "");
-  const type = required.id("type");
-  if (required.problems.length > 0) {
-    return { kind: "invalid", error: required.problems.join("; ") };
+  const envelope = webhookEnvelope.safeParse(json);
+  if (!envelope.success) {
+    return {
+      kind: "invalid",
+      error: describeIssues(envelope.error.issues, json),
+    };
   }
-  const data = field(envelope, "data");
+  const { type, data, timestamp } = envelope.data;
   if (isSessionEventType(type)) return parseSession(type, data);
   if (type === "user.deleted") {
-    return parseUserDeleted(data, optionalTime(envelope, "timestamp"));
+    return parseUserDeleted(data, timestamp ?? null);
   }
   return { kind: "ignored", type };
 }
