@@ -42,7 +42,8 @@ const EXTERNAL = ["convex", "react", "react/jsx-runtime", "convex-test"];
 /** Each entry's budget, minified; an entry without one fails the run. */
 const ENTRY_BUDGETS = {
   ".": 16 * KB,
-  "./webhook": 48 * KB,
+  // zod/mini is about half of it.
+  "./webhook": 64 * KB,
   // Clerk's SDK is most of it (about 150 KB with @clerk/shared).
   "./clerk-api": 224 * KB,
   "./react": 16 * KB,
@@ -86,7 +87,7 @@ const scenarios = [
   },
   {
     name: "webhook route (an app's http.ts)",
-    budget: 64 * KB,
+    budget: 72 * KB,
     contents: `
       import { httpRouter } from "convex/server";
       import { ClerkSessions } from "./src/client/core/index.ts";
