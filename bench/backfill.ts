@@ -49,10 +49,12 @@ async function walkOnce(sessionLifetimeMs: number | null | undefined) {
   try {
     instance(clerk, Date.now());
     const t = exampleApp();
-    const clerkApi = new ClerkApi(
-      new ClerkSessions(components.clerkSessions),
-      sessionLifetimeMs === undefined ? {} : { sessionLifetimeMs },
-    );
+    const clerkApi = new ClerkApi(new ClerkSessions(components.clerkSessions), {
+      // The bench counts requests and simulates the paced time instead
+      // of waiting it out.
+      requestsPer10s: 1_000_000_000,
+      ...(sessionLifetimeMs === undefined ? {} : { sessionLifetimeMs }),
+    });
     const started = performance.now();
     // Each step is run here, with this walk's options, rather than through
     // the app's scheduled action (which has the app's own options).

@@ -78,6 +78,32 @@ describe("one retry budget per action", () => {
   });
 });
 
+describe("pacing under Clerk's rate limit", () => {
+  test("past the bucket's 20 requests, each waits its turn at 20 per 10 s: no burst reaches Clerk", async () => {
+    const ids = Array.from({ length: 24 }, (_, i) => `sess_${i}`);
+    for (const id of ids) {
+      clerk.sessions.push(clerkSessionJson(id, "user_1", "active", NOW));
+    }
+    const sentAt: number[] = [];
+    clerk.respond = () => {
+      sentAt.push(Date.now());
+      return undefined;
+    };
+    const paced = new ClerkApi(clerkSessions, { requestsPer10s: 20 });
+    await t.action(async (ctx) => {
+      await Promise.all(
+        ids.map((sessionId) => paced.revokeSession(ctx, { sessionId })),
+      );
+    });
+    expect(sentAt).toHaveLength(24);
+    sentAt.sort((a, b) => a - b);
+    // 20 at once from a full bucket, then one every 500 ms.
+    const first = sentAt[0] ?? 0;
+    expect((sentAt[23] ?? 0) - first).toBeGreaterThanOrEqual(1_900);
+    expect((sentAt[19] ?? 0) - first).toBeLessThan(1_000);
+  });
+});
+
 /** Starts a walk and lets every step it schedules run; returns its record. */
 async function walk(api: ClerkApi, pageSize = 100) {
   await t

@@ -6,6 +6,8 @@
  * answers.ts checks what comes back.
  */
 import { createClerkClient } from "@clerk/backend";
+import type { GenericActionCtx, GenericDataModel } from "convex/server";
+import type { ComponentApi } from "../../component/_generated/component.js";
 import type { SessionFacts } from "../../shared/sessionValidators.js";
 import {
   ClerkShapeError,
@@ -23,6 +25,13 @@ import {
 } from "./retries.js";
 
 export type ClerkApiOptions = RetryOptions & {
+  /**
+   * Clerk's rate limit for the instance, in requests per 10 seconds: 100 on
+   * development instances (the default), 1,000 on production. Every request
+   * waits its turn in one bucket (`@convex-dev/rate-limiter`, in the
+   * component), so a steady walk never meets a 429.
+   */
+  requestsPer10s?: number;
   /** Defaults to env `CLERK_SECRET_KEY`. */
   secretKey?: string;
   /**
@@ -32,12 +41,24 @@ export type ClerkApiOptions = RetryOptions & {
   apiUrl?: string;
 };
 
+/** Clerk's rate limit on development instances: 100 requests per 10 s. */
+export const DEFAULT_REQUESTS_PER_10S = 100;
+
+/** What a Clerk client needs of the action: the pacing mutation. */
+export type ClerkClientCtx = Pick<
+  GenericActionCtx<GenericDataModel>,
+  "runMutation"
+>;
+
 /** Clerk's default page size for the walks here. */
 export const CLERK_PAGE_SIZE = 100;
 /** Clerk's largest `limit` (LimitParameter in the OpenAPI spec). */
 export const CLERK_MAX_PAGE_SIZE = 500;
 /** A user with more sessions than this is not believed; Clerk prunes old ones. */
 const MAX_SESSION_PAGES = 50;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Skipped entries are logged by reason only: never the body, an id or a token. */
 function warnSkipped(what: string, reason: string) {
@@ -85,7 +106,11 @@ const idOf = (entry: unknown) =>
  * A Clerk client for one action (`ctx`), reading its secret at call time;
  * every client made for the same action shares one retry budget.
  */
-export function clerkClient(ctx: object, options: ClerkApiOptions = {}) {
+export function clerkClient(
+  ctx: ClerkClientCtx,
+  component: ComponentApi,
+  options: ClerkApiOptions = {},
+) {
   const secretKey = options.secretKey ?? process.env.CLERK_SECRET_KEY;
   if (!secretKey) {
     throw clerkError(
@@ -99,11 +124,31 @@ export function clerkClient(ctx: object, options: ClerkApiOptions = {}) {
     ...(apiUrl === undefined ? {} : { apiUrl: apiUrl.replace(/\/+$/, "") }),
   });
   const budget = budgetOf(ctx, options);
+  const perTenSeconds = options.requestsPer10s ?? DEFAULT_REQUESTS_PER_10S;
+  /** Waits until the instance's bucket has room for `requests` more. */
+  const paced = async (requests: number) => {
+    const waitMs = await ctx.runMutation(component.pace.reserve, {
+      requests,
+      perTenSeconds,
+    });
+    if (waitMs > 0) await sleep(waitMs);
+  };
   const call = <T>(
     what: string,
     request: () => Promise<unknown>,
     parse: (answer: unknown) => T,
-  ) => withRetries(what, options, budget, request, parse);
+    requests = 1,
+  ) =>
+    withRetries(
+      what,
+      options,
+      budget,
+      async () => {
+        await paced(requests);
+        return await request();
+      },
+      parse,
+    );
 
   return {
     /**
@@ -130,6 +175,7 @@ export function clerkClient(ctx: object, options: ClerkApiOptions = {}) {
             ...filter,
           }),
         parseUserList,
+        2,
       );
       const userIds: string[] = [];
       for (const entry of entries) {

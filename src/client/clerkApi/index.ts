@@ -202,7 +202,11 @@ export class ClerkApi {
     ctx: SyncCtx,
     args: { userId: string },
   ): Promise<string[]> {
-    const read = await clerkClient(ctx, this.options).userSessions(args.userId);
+    const read = await clerkClient(
+      ctx,
+      this.clerkSessions.component,
+      this.options,
+    ).userSessions(args.userId);
     await syncUserSessions(ctx, this.deps(), args.userId, read);
     return read.facts
       .filter(

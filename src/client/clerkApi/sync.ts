@@ -124,9 +124,12 @@ export async function syncUserSessions(
   read?: UserSessions,
 ): Promise<SyncResult> {
   if (read === undefined) {
-    return await syncUsers(ctx, deps, clerkClient(ctx, deps.clerkApi), [
-      userId,
-    ]);
+    return await syncUsers(
+      ctx,
+      deps,
+      clerkClient(ctx, deps.component, deps.clerkApi),
+      [userId],
+    );
   }
   const counts = await applyAll(ctx, deps, read.facts);
   return { fetched: read.fetched, ...counts, skipped: read.skipped };
@@ -230,7 +233,7 @@ export async function syncAllUsers(
     args.next === undefined ? undefined : await createFunctionHandle(args.next);
   const { offset, pageSize } = step;
   try {
-    const api = clerkClient(ctx, deps.clerkApi);
+    const api = clerkClient(ctx, deps.component, deps.clerkApi);
     const page = await api.userPage(
       offset,
       pageSize,
@@ -312,9 +315,11 @@ export async function revokeSession(
   deps: SyncDeps,
   sessionId: string,
 ): Promise<StoredSession | null> {
-  const revoked = await clerkClient(ctx, deps.clerkApi).revokeSession(
-    sessionId,
-  );
+  const revoked = await clerkClient(
+    ctx,
+    deps.component,
+    deps.clerkApi,
+  ).revokeSession(sessionId);
   if (revoked !== null) await applyAll(ctx, deps, [revoked]);
   return await ctx.runQuery(deps.component.sessions.get, { sessionId });
 }
@@ -330,7 +335,9 @@ export async function refreshSession(
   deps: SyncDeps,
   sessionId: string,
 ): Promise<StoredSession | null> {
-  const current = await clerkClient(ctx, deps.clerkApi).session(sessionId);
+  const current = await clerkClient(ctx, deps.component, deps.clerkApi).session(
+    sessionId,
+  );
   if (current !== null) await applyAll(ctx, deps, [current]);
   return await ctx.runQuery(deps.component.sessions.get, { sessionId });
 }

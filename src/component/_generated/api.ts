@@ -10,6 +10,7 @@
 
 import type * as events from "../events.js";
 import type * as notify from "../notify.js";
+import type * as pace from "../pace.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
 import type * as sessions from "../sessions.js";
@@ -27,6 +28,7 @@ import { anyApi, componentsGeneric } from "convex/server";
 const fullApi: ApiFromModules<{
   events: typeof events;
   notify: typeof notify;
+  pace: typeof pace;
   retention: typeof retention;
   sessionState: typeof sessionState;
   sessions: typeof sessions;
@@ -63,4 +65,5 @@ export const internal: FilterApi<
 
 export const components = componentsGeneric() as unknown as {
   deletionPool: import("@convex-dev/workpool/_generated/component.js").ComponentApi<"deletionPool">;
+  backendApiLimiter: import("@convex-dev/rate-limiter/_generated/component.js").ComponentApi<"backendApiLimiter">;
 };
