@@ -22,9 +22,8 @@ import {
   type ClerkApiOptions as ClerkClientOptions,
 } from "./client.js";
 import { devicesApi } from "./devices.js";
+import { refreshSession, revokeSession } from "./sessions.js";
 import {
-  refreshSession,
-  revokeSession,
   syncAllUsers,
   syncStatus,
   syncUserSessions,

@@ -12,10 +12,7 @@ import {
 } from "convex/server";
 import { ConvexError } from "convex/values";
 import type { ComponentApi } from "../../component/_generated/component.js";
-import type {
-  SessionFacts,
-  StoredSession,
-} from "../../shared/sessionValidators.js";
+import type { SessionFacts } from "../../shared/sessionValidators.js";
 import type {
   SyncCounts,
   SyncWalk,
@@ -74,7 +71,7 @@ export type SyncDeps = {
  */
 export type SyncResult = SyncCounts;
 
-async function applyAll(
+export async function applyAll(
   ctx: SyncCtx,
   deps: SyncDeps,
   sessions: SessionFacts[],
@@ -304,40 +301,4 @@ export async function syncStatus(
   component: ComponentApi,
 ): Promise<SyncWalk | null> {
   return await ctx.runQuery(component.sync.latestWalk, {});
-}
-
-/**
- * Revokes a session at Clerk and records Clerk's answer. An answer that is
- * not that session fails with `CLERK_BAD_RESPONSE` and changes nothing.
- */
-export async function revokeSession(
-  ctx: SyncCtx,
-  deps: SyncDeps,
-  sessionId: string,
-): Promise<StoredSession | null> {
-  const revoked = await clerkClient(
-    ctx,
-    deps.component,
-    deps.clerkApi,
-  ).revokeSession(sessionId);
-  if (revoked !== null) await applyAll(ctx, deps, [revoked]);
-  return await ctx.runQuery(deps.component.sessions.get, { sessionId });
-}
-
-/**
- * Reads one session from Clerk and applies it by the webhook's rules, so the
- * store takes Clerk's current `expireAt` / `abandonAt` (Clerk may slide them
- * on activity, and sends no webhook for it). Returns the session as stored
- * after, or null when neither Clerk nor the store has it.
- */
-export async function refreshSession(
-  ctx: SyncCtx,
-  deps: SyncDeps,
-  sessionId: string,
-): Promise<StoredSession | null> {
-  const current = await clerkClient(ctx, deps.component, deps.clerkApi).session(
-    sessionId,
-  );
-  if (current !== null) await applyAll(ctx, deps, [current]);
-  return await ctx.runQuery(deps.component.sessions.get, { sessionId });
 }
