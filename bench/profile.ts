@@ -13,7 +13,7 @@
  */
 import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
-import { parseWebhookBody } from "../src/client/webhookPayload.js";
+import { parseWebhookBody } from "../src/client/webhook/payload.js";
 import type { SessionEvent } from "../src/shared/eventValidators.js";
 import { api } from "./app/_generated/api.js";
 import { benchApp, preloadBenchModules } from "./benchApp.js";

@@ -17,7 +17,7 @@ import {
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
 import { apply } from "../src/component/events.js";
 import { DELETION_BATCH_SIZE } from "../src/component/users.js";
-import { parseWebhookBody } from "../src/client/webhookPayload.js";
+import { parseWebhookBody } from "../src/client/webhook/payload.js";
 import type { SessionEvent } from "../src/shared/eventValidators.js";
 import { benchApp, preloadBenchModules } from "./benchApp.js";
 import { emptyApply } from "./componentProbe.js";

@@ -1,12 +1,18 @@
 import { v } from "convex/values";
-import { vSyncWalk } from "../src/client/index.js";
+import { ClerkApi } from "../src/client/clerkApi/index.js";
+import { vStoredSession, vSyncWalk } from "../src/client/core/index.js";
 import { internal } from "./_generated/api.js";
 import { internalAction, internalQuery } from "./_generated/server.js";
 import { clerkSessions } from "./sessions.js";
 
+// Clerk's Backend API, with CLERK_SECRET_KEY: only modules that import this
+// one carry Clerk's SDK.
+export const clerkApi = new ClerkApi(clerkSessions);
+
 /**
- * Backfills every user's sessions from Clerk, one page of users per run;
- * each run schedules the next, and retries a page Clerk was too busy for.
+ * Backfills the sessions of every user active within a session lifetime
+ * from Clerk, one page of users per run; each run schedules the next, and
+ * retries a page Clerk was too busy for.
  */
 export const syncAll = internalAction({
   args: { walkId: v.optional(v.string()), offset: v.optional(v.number()) },
@@ -26,29 +32,14 @@ export const syncAll = internalAction({
     applied: number;
     nextOffset: number | null;
   }> => {
-    const { walkId, users, applied, nextOffset } =
-      await clerkSessions.syncAllUsers(ctx, {
+    const { walkId, users, applied, nextOffset } = await clerkApi.syncAllUsers(
+      ctx,
+      {
         ...args,
         next: internal.clerkSync.syncAll,
-      });
+      },
+    );
     return { walkId, users, applied, nextOffset };
-  },
-});
-
-/**
- * Refreshes one session's lifetime from Clerk: the verifier schedules it
- * (the `sessionRefresh` option in sessions.ts) when a live token outranks a
- * stored `expireAt` that has passed.
- */
-export const refreshSession = internalAction({
-  args: { sessionId: v.string() },
-  returns: v.null(),
-  handler: async (ctx, { sessionId }) => {
-    const stored = await clerkSessions.getSession(ctx, { sessionId });
-    if (stored !== null) {
-      await clerkSessions.syncUserSessions(ctx, { userId: stored.userId });
-    }
-    return null;
   },
 });
 
@@ -56,5 +47,12 @@ export const refreshSession = internalAction({
 export const status = internalQuery({
   args: {},
   returns: v.union(vSyncWalk, v.null()),
-  handler: async (ctx) => await clerkSessions.syncStatus(ctx),
+  handler: async (ctx) => await clerkApi.syncStatus(ctx),
+});
+
+/** Takes one session's current lifetime from Clerk (`sessionRefresh`). */
+export const refreshSession = internalAction({
+  args: { sessionId: v.string() },
+  returns: v.union(vStoredSession, v.null()),
+  handler: async (ctx, args) => await clerkApi.refreshSession(ctx, args),
 });

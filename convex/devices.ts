@@ -1,11 +1,11 @@
 import { v } from "convex/values";
+import { clerkApi } from "./clerkSync.js";
 import { sessionAction } from "./sessionFunctions.js";
-import { clerkSessions } from "./sessions.js";
 
 // "Your devices": the caller's own sessions, newest first with the current one
 // marked; signing one of them out, or all the others, at Clerk.
 export const { mySessions, signOutSession, signOutOtherSessions } =
-  clerkSessions.api();
+  clerkApi.devices();
 
 /** Brings the caller's sessions up to date from Clerk's Backend API. */
 export const syncMine = sessionAction({
@@ -17,7 +17,7 @@ export const syncMine = sessionAction({
     skipped: v.number(),
   }),
   handler: async (ctx) => {
-    return await clerkSessions.syncUserSessions(ctx, {
+    return await clerkApi.syncUserSessions(ctx, {
       userId: ctx.session.userId,
     });
   },

@@ -1,5 +1,5 @@
 import { httpRouter } from "convex/server";
-import { registerRoutes } from "../src/client/webhook.js";
+import { registerRoutes } from "../src/client/webhook/index.js";
 import { clerkSessions } from "./sessions.js";
 
 const http = httpRouter();

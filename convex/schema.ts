@@ -6,7 +6,7 @@ import {
   vStoredMembership,
   vStoredSession,
   vSessionChangeType,
-} from "../src/client/index.js";
+} from "../src/client/core/index.js";
 
 // Sessions themselves live in the component; these tables are the app's own.
 export default defineSchema({

@@ -2,7 +2,7 @@ import {
   defineSessionEventHandler,
   type MembershipChange,
   type SessionChange,
-} from "../src/client/index.js";
+} from "../src/client/core/index.js";
 import { internalMutation, type MutationCtx } from "./_generated/server.js";
 
 /** Keeps the change: its cause, and the session before and after. */

@@ -1,4 +1,4 @@
-import { ClerkSessions } from "../src/client/index.js";
+import { ClerkSessions } from "../src/client/core/index.js";
 import { components, internal } from "./_generated/api.js";
 
 // Annotated: `internal` below refers back to this module.

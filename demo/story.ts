@@ -16,7 +16,10 @@ import {
   TEST_SECRET,
   signedDelivery,
 } from "../fixtures/svixDelivery.js";
-import { compareSessions, type ClerkClientState } from "../src/client/index.js";
+import {
+  compareSessions,
+  type ClerkClientState,
+} from "../src/client/core/index.js";
 
 const ISSUER = "https://demo.clerk.accounts.dev";
 const USER = "user_2demo";

@@ -96,7 +96,10 @@ export const GENERATED_DIRS: App[] = [
   {
     dir: "src/component",
     isComponent: true,
-    children: [{ name: "deletionPool", from: "@convex-dev/workpool" }],
+    children: [
+      { name: "deletionPool", from: "@convex-dev/workpool" },
+      { name: "backendApiLimiter", from: "@convex-dev/rate-limiter" },
+    ],
   },
   {
     dir: "bench/app",

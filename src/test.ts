@@ -10,6 +10,7 @@
  */
 import type { TestConvex } from "convex-test";
 import type { GenericSchema, SchemaDefinition } from "convex/server";
+import rateLimiterTest from "@convex-dev/rate-limiter/test";
 import workpoolTest from "@convex-dev/workpool/test";
 import schema from "./component/schema.js";
 
@@ -21,6 +22,7 @@ export function registerChildren(
   name: string = "clerkSessions",
 ): void {
   workpoolTest.register(t, `${name}/deletionPool`);
+  rateLimiterTest.register(t, `${name}/backendApiLimiter`);
 }
 
 export function register(

@@ -18,7 +18,7 @@ import {
   type ExampleApp,
 } from "../fixtures/exampleApp.js";
 import { TEST_SECRET, signedDelivery } from "../fixtures/svixDelivery.js";
-import { HANDLED_EVENT_TYPES } from "../src/client/webhookPayload.js";
+import { HANDLED_EVENT_TYPES } from "../src/client/webhook/payload.js";
 
 /** The times every published session example carries, in ms. */
 const PUBLISHED_AT = 1_716_883_200_000; // 2024-05-28T08:00:00Z

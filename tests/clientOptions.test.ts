@@ -9,9 +9,12 @@ import {
   TEST_SECRET,
   signedDelivery,
 } from "../fixtures/svixDelivery.js";
-import { ClerkSessions, DEFAULT_WEBHOOK_PATH } from "../src/client/index.js";
-import { registerRoutes } from "../src/client/webhook.js";
-import { handleWebhook } from "../src/client/webhookRoute.js";
+import {
+  ClerkSessions,
+  DEFAULT_WEBHOOK_PATH,
+} from "../src/client/core/index.js";
+import { registerRoutes } from "../src/client/webhook/index.js";
+import { handleWebhook } from "../src/client/webhook/route.js";
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import {
   compareSessions,
   type ClerkClientState,
-} from "../src/client/compareSessions.js";
+} from "../src/client/core/compareSessions.js";
 import type { SessionStatus } from "../src/shared/sessionValidators.js";
 import type {
   SessionStatusResult,

@@ -25,7 +25,7 @@ import {
 import type { SessionEvent } from "../src/shared/eventValidators.js";
 import type { SessionFacts } from "../src/shared/sessionValidators.js";
 import { DELETION_BATCH_SIZE } from "../src/component/users.js";
-import { ClerkSessions, isSessionError } from "../src/client/index.js";
+import { ClerkSessions, isSessionError } from "../src/client/core/index.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 /** The clock every read is made at; event times sit far before it. */

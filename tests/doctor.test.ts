@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { HANDLED_EVENT_TYPES } from "../src/client/webhook.js";
+import { HANDLED_EVENT_TYPES } from "../src/client/webhook/index.js";
 import { runDoctor } from "../src/doctor/runDoctor.js";
 import { WEBHOOK_EVENTS } from "../src/doctor/webhookSetup.js";
 import {

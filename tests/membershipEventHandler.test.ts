@@ -15,8 +15,8 @@ import {
   type MembershipChangeCause,
   type RemovedMembership,
   type StoredMembership,
-} from "../src/client/index.js";
-import { toEventChange } from "../src/client/sessionEvents.js";
+} from "../src/client/core/index.js";
+import { toEventChange } from "../src/client/core/sessionEvents.js";
 
 const membership = (
   status: StoredMembership["status"],

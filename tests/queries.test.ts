@@ -3,7 +3,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../convex/_generated/api.js";
-import { ClerkSessions, MAX_PAGE_SIZE } from "../src/client/index.js";
+import { ClerkSessions, MAX_PAGE_SIZE } from "../src/client/core/index.js";
 import { clerkSessionEvent } from "../fixtures/clerkEvents.js";
 import {
   exampleApp,

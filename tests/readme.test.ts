@@ -20,8 +20,15 @@ function asInstalledApp(source: string): string {
       '"../src/component/convex.config.js"',
       '"convex-clerk-sessions/convex.config"',
     )
-    .replace('"../src/client/index.js"', '"convex-clerk-sessions"')
-    .replace('"../src/client/webhook.js"', '"convex-clerk-sessions/webhook"');
+    .replace('"../src/client/core/index.js"', '"convex-clerk-sessions"')
+    .replace(
+      '"../src/client/clerkApi/index.js"',
+      '"convex-clerk-sessions/clerk-api"',
+    )
+    .replace(
+      '"../src/client/webhook/index.js"',
+      '"convex-clerk-sessions/webhook"',
+    );
 }
 
 function fencedBlocks(language: string): string[] {

@@ -43,9 +43,10 @@ import {
   type SessionChangeArgs,
   type SessionChangeOf,
   type StoredSession,
-} from "../src/client/index.js";
-import { toSessionChange } from "../src/client/sessionEvents.js";
-import { registerRoutes } from "../src/client/webhook.js";
+} from "../src/client/core/index.js";
+import { toSessionChange } from "../src/client/core/sessionEvents.js";
+import { ClerkApi } from "../src/client/clerkApi/index.js";
+import { registerRoutes } from "../src/client/webhook/index.js";
 
 /**
  * Handlers for some kinds only; each records the kind it was registered for,
@@ -165,7 +166,7 @@ describe("from webhooks and syncs to the handler of each kind", () => {
       clerkSessionJson("sess_C", "user_1", "active", NOW - 20 * 60_000),
     );
     await t.action((ctx) =>
-      clerkSessions.syncUserSessions(ctx, { userId: "user_1" }),
+      new ClerkApi(clerkSessions).syncUserSessions(ctx, { userId: "user_1" }),
     );
     await post(
       t,

@@ -24,7 +24,7 @@ import {
   ClerkSessions,
   DEFAULT_SESSION_REFRESH_INTERVAL_MS,
   isSessionError,
-} from "../src/client/index.js";
+} from "../src/client/core/index.js";
 
 const ISSUER = "https://clerk.example.dev";
 const MINUTE = 60_000;

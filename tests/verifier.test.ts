@@ -21,7 +21,7 @@ import {
   ClerkSessions,
   isSessionError,
   type VerifierOptions,
-} from "../src/client/index.js";
+} from "../src/client/core/index.js";
 
 const ISSUER = "https://clerk.example.dev";
 let t: ExampleApp;

@@ -23,7 +23,7 @@ import {
   signedDelivery,
   type DeliveryOptions,
 } from "../fixtures/svixDelivery.js";
-import { MAX_SIGNATURES } from "../src/client/webhookVerifier.js";
+import { MAX_SIGNATURES } from "../src/client/webhook/signature.js";
 
 let t: ExampleApp;
 beforeEach(() => {

@@ -9,11 +9,11 @@ import {
   clerkUserDeletedEvent,
 } from "../fixtures/clerkEvents.js";
 import { publishedPayload } from "../fixtures/clerkPublished/index.js";
-import { toMillis, toSessionFacts } from "../src/client/sessionFacts.js";
+import { toMillis, toSessionFacts } from "../src/client/core/sessionFacts.js";
 import {
   parseWebhookBody,
   type ParsedWebhook,
-} from "../src/client/webhookPayload.js";
+} from "../src/client/webhook/payload.js";
 import {
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,

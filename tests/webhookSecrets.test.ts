@@ -19,7 +19,7 @@ import {
   TEST_SECRET,
   signedDelivery,
 } from "../fixtures/svixDelivery.js";
-import { handleWebhook } from "../src/client/webhookRoute.js";
+import { handleWebhook } from "../src/client/webhook/route.js";
 
 const ENV = "CLERK_WEBHOOK_SIGNING_SECRET";
 

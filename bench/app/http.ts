@@ -1,7 +1,7 @@
 import { httpRouter } from "convex/server";
 import type { ComponentApi } from "../../src/component/_generated/component.js";
-import { registerRoutes } from "../../src/client/webhook.js";
-import { webhookAction } from "../../src/client/webhookRoute.js";
+import { registerRoutes } from "../../src/client/webhook/index.js";
+import { webhookAction } from "../../src/client/webhook/route.js";
 import { componentProbe } from "./probeReferences.js";
 import { referenceWebhook } from "./reference.js";
 import { clerkSessions } from "./sessions.js";

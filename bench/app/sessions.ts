@@ -1,5 +1,5 @@
 import { customQuery } from "convex-helpers/server/customFunctions";
-import { ClerkSessions } from "../../src/client/index.js";
+import { ClerkSessions } from "../../src/client/core/index.js";
 import { components } from "./_generated/api.js";
 import { query } from "./_generated/server.js";
 

@@ -1,5 +1,5 @@
 /** Each verdict in the words a developer would use, for the devtools panel. */
-import type { Verdict } from "../client/compareSessions.js";
+import type { Verdict } from "../client/core/compareSessions.js";
 
 /** Every verdict has its words; a verdict added later (an org mismatch) may be listed ahead. */
 export const VERDICT_MEANINGS: Record<Verdict, string> &

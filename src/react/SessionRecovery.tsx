@@ -16,7 +16,7 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import type { Verdict } from "../client/compareSessions.js";
+import type { Verdict } from "../client/core/compareSessions.js";
 import { diagnoseToken, type UseClerkAuth } from "./clerkAuth.js";
 import type { FetchOutcome } from "./clerkTokenFetcher.js";
 import {

@@ -35,4 +35,4 @@ export {
   compareSessions,
   VERDICTS,
   type Verdict,
-} from "../client/compareSessions.js";
+} from "../client/core/compareSessions.js";

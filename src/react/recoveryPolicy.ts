@@ -2,7 +2,7 @@
  * When the provider tries again, and what it tells the app: pure, so the
  * schedule is tested without React.
  */
-import type { Verdict } from "../client/compareSessions.js";
+import type { Verdict } from "../client/core/compareSessions.js";
 import type { TokenProblem } from "./clerkAuth.js";
 
 export type RecoveryOptions = {

@@ -6,7 +6,7 @@
  * when the server says it is over.
  */
 import { useEffect, useRef } from "react";
-import type { Verdict } from "../client/compareSessions.js";
+import type { Verdict } from "../client/core/compareSessions.js";
 import type { ClerkAuthState } from "./clerkAuth.js";
 import type { RecoveryEvent } from "./recoveryPolicy.js";
 

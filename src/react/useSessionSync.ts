@@ -1,7 +1,10 @@
 import { createContext, useContext, useEffect, useState } from "react";
 import { useQuery } from "convex/react";
 import type { FunctionReference } from "convex/server";
-import { compareSessions, type Verdict } from "../client/compareSessions.js";
+import {
+  compareSessions,
+  type Verdict,
+} from "../client/core/compareSessions.js";
 import type { SessionStatus } from "../shared/sessionValidators.js";
 import type {
   SessionStatusResult,

@@ -15,6 +15,7 @@ import type * as membershipStore from "../membershipStore.js";
 import type * as memberships from "../memberships.js";
 import type * as notify from "../notify.js";
 import type * as organizations from "../organizations.js";
+import type * as pace from "../pace.js";
 import type * as refreshes from "../refreshes.js";
 import type * as retention from "../retention.js";
 import type * as sessionState from "../sessionState.js";
@@ -38,6 +39,7 @@ const fullApi: ApiFromModules<{
   memberships: typeof memberships;
   notify: typeof notify;
   organizations: typeof organizations;
+  pace: typeof pace;
   refreshes: typeof refreshes;
   retention: typeof retention;
   sessionState: typeof sessionState;
@@ -75,4 +77,5 @@ export const internal: FilterApi<
 
 export const components = componentsGeneric() as unknown as {
   deletionPool: import("@convex-dev/workpool/_generated/component.js").ComponentApi<"deletionPool">;
+  backendApiLimiter: import("@convex-dev/rate-limiter/_generated/component.js").ComponentApi<"backendApiLimiter">;
 };

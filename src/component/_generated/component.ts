@@ -47,6 +47,15 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       Name
     >;
   };
+  pace: {
+    reserve: FunctionReference<
+      "mutation",
+      "internal",
+      { perTenSeconds: number; requests: number },
+      number,
+      Name
+    >;
+  };
   refreshes: {
     claim: FunctionReference<
       "mutation",

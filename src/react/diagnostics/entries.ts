@@ -3,7 +3,7 @@
  * as plain data. Session and org ids appear (the developer needs them on
  * screen); a token or a claim's value never does.
  */
-import type { Verdict } from "../../client/compareSessions.js";
+import type { Verdict } from "../../client/core/compareSessions.js";
 import type { SessionStatus } from "../../shared/sessionValidators.js";
 import type { RecoveryEvent, RecoveryStatus } from "../recoveryPolicy.js";
 

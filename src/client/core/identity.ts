@@ -7,11 +7,11 @@ import type {
   GenericDataModel,
   UserIdentity,
 } from "convex/server";
-import type { ComponentApi } from "../component/_generated/component.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
 import type {
   SessionStatusResult,
   Whoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 
 /** What queries, mutations and actions all have: the caller and `runQuery`. */
 export type AuthQueryCtx = Pick<

@@ -11,7 +11,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { customCtx } from "convex-helpers/server/customFunctions";
-import type { ComponentApi } from "../component/_generated/component.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
 import {
   vPruneResult,
   vSessionStatusResult,
@@ -19,33 +19,21 @@ import {
   type PruneResult,
   type SessionStatusResult,
   type Whoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 import {
   type ClerkSessionStatus,
   type StoredSession,
-} from "../shared/sessionValidators.js";
-import { type OnEventChangeArgs } from "../shared/eventValidators.js";
-import type { ClerkApiOptions } from "./clerkBackend.js";
+} from "../../shared/sessionValidators.js";
+import { type OnEventChangeArgs } from "../../shared/eventValidators.js";
 import { sessionStatus, whoami, type AuthQueryCtx } from "./identity.js";
-import {
-  revokeSession,
-  syncAllUsers,
-  syncStatus,
-  syncUserSessions,
-  type SyncAllUsersArgs,
-  type SyncAllUsersResult,
-  type SyncResult,
-} from "./clerkSync.js";
-import type { SyncWalk } from "../shared/syncValidators.js";
 import {
   requireActiveSession,
   type ActiveSession,
   type VerifierOptions,
 } from "./verifier.js";
-import { devicesApi } from "./devicesApi.js";
-import { MIN_REFRESH_INTERVAL_MS } from "../shared/limits.js";
+import { MIN_REFRESH_INTERVAL_MS } from "../../shared/limits.js";
 
-export { MAX_PAGE_SIZE, MIN_REFRESH_INTERVAL_MS } from "../shared/limits.js";
+export { MAX_PAGE_SIZE, MIN_REFRESH_INTERVAL_MS } from "../../shared/limits.js";
 
 export { compareSessions, VERDICTS } from "./compareSessions.js";
 export type { ClerkClientState, Verdict } from "./compareSessions.js";
@@ -76,35 +64,15 @@ export type {
   SessionEventHandlers,
 } from "./sessionEvents.js";
 export {
-  isSignOutError,
-  SIGN_OUT_BATCH_SIZE,
-  SIGN_OUT_ERROR_CODES,
-  vMySession,
-  vSignOutOthersResult,
-} from "./devicesApi.js";
-export type {
-  MySession,
-  SignOutErrorCode,
-  SignOutErrorData,
-  SignOutOthersResult,
-} from "./devicesApi.js";
-export type { ClerkApiOptions } from "./clerkBackend.js";
-export type {
-  SyncAllUsersArgs,
-  SyncAllUsersResult,
-  SyncAllUsersStep,
-  SyncResult,
-} from "./clerkSync.js";
-export {
   vSyncFailure,
   vSyncWalk,
   vSyncWalkState,
-} from "../shared/syncValidators.js";
+} from "../../shared/syncValidators.js";
 export type {
   SyncFailure,
   SyncWalk,
   SyncWalkState,
-} from "../shared/syncValidators.js";
+} from "../../shared/syncValidators.js";
 export {
   CLERK_SESSION_STATUSES,
   isTerminalStatus,
@@ -114,14 +82,14 @@ export {
   vSessionFacts,
   vSessionStatus,
   vStoredSession,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 export type {
   ClerkSessionStatus,
   Device,
   SessionFacts,
   SessionStatus,
   StoredSession,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 export {
   SESSION_END_TYPES,
   SESSION_EVENT_TYPES,
@@ -130,7 +98,7 @@ export {
   vSessionChange,
   vSessionChangeType,
   vSessionEvent,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 export {
   MEMBERSHIP_CHANGE_TYPES,
   MEMBERSHIP_EVENT_TYPES,
@@ -142,7 +110,7 @@ export {
   vMembershipForToken,
   vMembershipStatus,
   vStoredMembership,
-} from "../shared/membershipValidators.js";
+} from "../../shared/membershipValidators.js";
 export type {
   MembershipChangeArgs,
   MembershipChangeCause,
@@ -153,7 +121,7 @@ export type {
   MembershipForToken,
   MembershipStatus,
   StoredMembership,
-} from "../shared/membershipValidators.js";
+} from "../../shared/membershipValidators.js";
 export type {
   ApplyResult,
   OnEventChangeArgs,
@@ -161,17 +129,17 @@ export type {
   SessionChangeType,
   SessionEvent,
   SessionEventType,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 export {
   vPruneResult,
   vSessionStatusResult,
   vWhoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 export type {
   PruneResult,
   SessionStatusResult,
   Whoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 export type { ComponentApi };
 
 /**
@@ -210,8 +178,6 @@ export type ClerkSessionsOptions = {
    * exactly once per change; never for a replay, a stale or an ignored event.
    */
   onEvent?: OnEventMutation;
-  /** Clerk's Backend API, for `syncUserSessions`, `syncAllUsers`, `revokeSession`. */
-  clerkApi?: ClerkApiOptions;
   /**
    * The app's internal action that refreshes one session from Clerk's
    * Backend API. When a checked mutation or action sees a live token of a
@@ -252,10 +218,6 @@ function canSchedule<T extends object>(ctx: T): ctx is T & ScheduleCtx {
   return "runMutation" in ctx && "scheduler" in ctx;
 }
 type RunMutationCtx = Pick<GenericMutationCtx<GenericDataModel>, "runMutation">;
-type SyncCtx = Pick<
-  GenericActionCtx<GenericDataModel>,
-  "runMutation" | "runQuery" | "scheduler"
->;
 
 /**
  * The app's handle on the clerkSessions component.
@@ -406,69 +368,13 @@ export class ClerkSessions {
   }
 
   /**
-   * Reads the user's sessions from Clerk's Backend API and applies them by
-   * the webhook's rules: a sync never brings back an ended session.
-   */
-  async syncUserSessions(
-    ctx: SyncCtx,
-    args: { userId: string },
-  ): Promise<SyncResult> {
-    return await syncUserSessions(ctx, this.syncDeps(), args.userId);
-  }
-
-  /**
-   * One step of a walk over every user, oldest first: a page of users and
-   * their sessions. With `next`, each following step (and the retry of a
-   * failed one) is scheduled, so one call walks the whole instance; a
-   * failure that ends the walk is recorded for `syncStatus`, then thrown.
-   *
-   * @example
-   * // convex/clerkSync.ts: `npx convex run clerkSync:syncAll`
-   * export const syncAll = internalAction({
-   *   args: { walkId: v.optional(v.string()), offset: v.optional(v.number()) },
-   *   handler: (ctx, args) =>
-   *     clerkSessions.syncAllUsers(ctx, { ...args, next: internal.clerkSync.syncAll }),
-   * });
-   */
-  async syncAllUsers(
-    ctx: SyncCtx,
-    args: SyncAllUsersArgs,
-  ): Promise<SyncAllUsersResult> {
-    return await syncAllUsers(ctx, this.syncDeps(), args);
-  }
-
-  /**
-   * The latest walk over every user (null before the first): `state`
-   * (`running`, `done`, `failed`, `superseded`), its totals, and its last
-   * `failure` with the `CLERK_` code, so a walk never stops unseen.
-   */
-  async syncStatus(ctx: RunQueryCtx): Promise<SyncWalk | null> {
-    return await syncStatus(ctx, this.component);
-  }
-
-  /**
-   * Revokes a session at Clerk and records Clerk's answer; an answer naming
-   * another session fails with `CLERK_BAD_RESPONSE` and changes nothing.
-   */
-  async revokeSession(
-    ctx: SyncCtx,
-    args: { sessionId: string },
-  ): Promise<StoredSession | null> {
-    return await revokeSession(ctx, this.syncDeps(), args.sessionId);
-  }
-
-  /**
    * Functions for the app to re-export: public queries so clients can compare
-   * what Convex sees with what Clerk's client reports, an internal
-   * mutation for a cron to prune old records, and a devices page: the
-   * caller's sessions (`mySessions`), `signOutSession` and
-   * `signOutOtherSessions`, each requiring an active session.
+   * what Convex sees with what Clerk's client reports, and an internal
+   * mutation for a cron to prune old records. (The devices functions are
+   * `ClerkApi.devices()`, in `convex-clerk-sessions/clerk-api`.)
    *
    * @example
    * export const { whoami, sessionStatus, prune } = clerkSessions.api();
-   * // convex/devices.ts
-   * export const { mySessions, signOutSession, signOutOtherSessions } =
-   *   clerkSessions.api();
    * // convex/crons.ts
    * crons.daily("prune clerk sessions", { hourUTC: 4, minuteUTC: 17 }, internal.sessions.prune);
    */
@@ -489,22 +395,17 @@ export class ClerkSessions {
         returns: vPruneResult,
         handler: (ctx) => this.prune(ctx),
       }),
-      ...devicesApi(this),
     };
   }
 
-  private async onEventHandle(): Promise<string | undefined> {
+  /**
+   * A function handle to `onEvent`, made per call: it names the app's
+   * mutation in this deployment.
+   */
+  async onEventHandle(): Promise<string | undefined> {
     const onEvent = this.options.onEvent;
     return onEvent === undefined
       ? undefined
       : await createFunctionHandle(onEvent);
-  }
-
-  private syncDeps() {
-    return {
-      component: this.component,
-      clerkApi: this.options.clerkApi ?? {},
-      onEvent: () => this.onEventHandle(),
-    };
   }
 }

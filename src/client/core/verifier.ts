@@ -2,8 +2,8 @@
  * The server-side half: refuse a request whose Clerk session has ended, even
  * while its JWT is still valid.
  */
-import type { ComponentApi } from "../component/_generated/component.js";
-import { isTerminalStatus } from "../shared/sessionValidators.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { isTerminalStatus } from "../../shared/sessionValidators.js";
 import { sessionError } from "./errors.js";
 import {
   isClerkToken,

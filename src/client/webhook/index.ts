@@ -6,14 +6,14 @@
  * would put them in every module that imports the client.
  */
 import { createFunctionHandle, type HttpRouter } from "convex/server";
-import { DEFAULT_WEBHOOK_PATH, type ClerkSessions } from "./index.js";
-import { webhookAction } from "./webhookRoute.js";
+import { DEFAULT_WEBHOOK_PATH, type ClerkSessions } from "../core/index.js";
+import { webhookAction } from "./route.js";
 
 export { DEFAULT_WEBHOOK_PATH };
 // Exported here, not from the main entry: a re-export there puts the
 // verifier in the chunk every module loads (Convex splits chunks by module).
-export { HANDLED_EVENT_TYPES } from "./webhookPayload.js";
-export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./webhookVerifier.js";
+export { HANDLED_EVENT_TYPES } from "./payload.js";
+export { MAX_BODY_BYTES, SECRET_ENV_VARS } from "./signature.js";
 
 export type WebhookRouteOptions = {
   /** Where the route listens. Default `/clerk/webhook`. */

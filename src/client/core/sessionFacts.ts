@@ -7,7 +7,7 @@ import {
   CLERK_SESSION_STATUSES,
   type ClerkSessionStatus,
   type SessionFacts,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 
 /** A Clerk session in camelCase, as `@clerk/backend`'s `Session` has it. */
 export type ClerkSessionFields = {

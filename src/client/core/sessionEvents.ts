@@ -15,18 +15,18 @@ import {
   type OnEventChangeArgs,
   type SessionChangeArgs,
   type SessionChangeType,
-} from "../shared/eventValidators.js";
+} from "../../shared/eventValidators.js";
 import {
   MEMBERSHIP_CHANGE_TYPES,
   type MembershipChangeCause,
   type MembershipChangeType,
   type StoredMembership,
-} from "../shared/membershipValidators.js";
+} from "../../shared/membershipValidators.js";
 import {
   isTerminalStatus,
   type StoredSession,
   TERMINAL_STATUSES,
-} from "../shared/sessionValidators.js";
+} from "../../shared/sessionValidators.js";
 
 type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 

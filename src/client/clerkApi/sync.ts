@@ -11,26 +11,24 @@ import {
   type GenericDataModel,
 } from "convex/server";
 import { ConvexError } from "convex/values";
-import type { ComponentApi } from "../component/_generated/component.js";
-import type {
-  SessionFacts,
-  StoredSession,
-} from "../shared/sessionValidators.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
+import type { SessionFacts } from "../../shared/sessionValidators.js";
 import type {
   SyncCounts,
   SyncWalk,
   SyncWalkState,
-} from "../shared/syncValidators.js";
+} from "../../shared/syncValidators.js";
+import { isClerkApiError } from "../core/errors.js";
 import {
   CLERK_PAGE_SIZE,
-  RETRYABLE_CODES,
-  clerkApi,
+  clerkClient,
   repeatedPage,
   sameIds,
-  type ClerkApi,
+  type ClerkClient,
   type ClerkApiOptions,
-} from "./clerkBackend.js";
-import { isClerkApiError } from "./errors.js";
+  type UserSessions,
+} from "./client.js";
+import { RETRYABLE_CODES } from "./retries.js";
 
 /** Sessions per call of the component's `sync.applySessions`. */
 const APPLY_CHUNK = 100;
@@ -38,6 +36,17 @@ const APPLY_CHUNK = 100;
 export const WALK_MAX_ATTEMPTS = 3;
 /** Wait before retrying a page when Clerk named none: 10 s, then 40 s. */
 const WALK_BACKOFF_MS = 10_000;
+/**
+ * The longest `Retry-After` a walk waits for. A longer one (Clerk has been
+ * seen to name days) ends the walk as failed with its code, readable through
+ * `syncStatus`, instead of a walk that reads `running` all that time.
+ */
+export const WALK_MAX_RETRY_AFTER_MS = 15 * 60_000;
+/**
+ * Clerk keeps a user's `last_active_at` to the day, so the active-users
+ * filter reaches back one day further than the session lifetime.
+ */
+const LAST_ACTIVE_PRECISION_MS = 86_400_000;
 
 export type SyncCtx = Pick<
   GenericActionCtx<GenericDataModel>,
@@ -48,6 +57,12 @@ export type SyncDeps = {
   component: ComponentApi;
   clerkApi: ClerkApiOptions;
   onEvent: () => Promise<string | undefined>;
+  /**
+   * The longest lifetime a Clerk session can have on the instance: a walk
+   * reads only users active within it (and a day more), since no one else
+   * can hold a live session. `null` walks every user.
+   */
+  sessionLifetimeMs: number | null;
 };
 
 /**
@@ -56,7 +71,7 @@ export type SyncDeps = {
  */
 export type SyncResult = SyncCounts;
 
-async function applyAll(
+export async function applyAll(
   ctx: SyncCtx,
   deps: SyncDeps,
   sessions: SessionFacts[],
@@ -79,7 +94,7 @@ async function applyAll(
 async function syncUsers(
   ctx: SyncCtx,
   deps: SyncDeps,
-  api: ClerkApi,
+  api: ClerkClient,
   userIds: string[],
 ): Promise<SyncResult> {
   const facts: SessionFacts[] = [];
@@ -95,12 +110,26 @@ async function syncUsers(
   return { fetched, ...counts, skipped };
 }
 
+/**
+ * Reads one user's sessions from Clerk (unless `read` already holds them),
+ * then applies them.
+ */
 export async function syncUserSessions(
   ctx: SyncCtx,
   deps: SyncDeps,
   userId: string,
+  read?: UserSessions,
 ): Promise<SyncResult> {
-  return await syncUsers(ctx, deps, clerkApi(deps.clerkApi), [userId]);
+  if (read === undefined) {
+    return await syncUsers(
+      ctx,
+      deps,
+      clerkClient(ctx, deps.component, deps.clerkApi),
+      [userId],
+    );
+  }
+  const counts = await applyAll(ctx, deps, read.facts);
+  return { fetched: read.fetched, ...counts, skipped: read.skipped };
 }
 
 /** The app's action that takes one step of a walk. */
@@ -154,6 +183,7 @@ function retryDelay(error: unknown, attempts: number): number | null {
   }
   if (attempts >= WALK_MAX_ATTEMPTS) return null;
   const wait = error.data.retryAfterSeconds;
+  if (wait !== null && wait * 1000 > WALK_MAX_RETRY_AFTER_MS) return null;
   return wait !== null ? wait * 1000 : WALK_BACKOFF_MS * 4 ** (attempts - 1);
 }
 
@@ -200,8 +230,12 @@ export async function syncAllUsers(
     args.next === undefined ? undefined : await createFunctionHandle(args.next);
   const { offset, pageSize } = step;
   try {
-    const api = clerkApi(deps.clerkApi);
-    const page = await api.userPage(offset, pageSize);
+    const api = clerkClient(ctx, deps.component, deps.clerkApi);
+    const page = await api.userPage(
+      offset,
+      pageSize,
+      await activeSince(ctx, deps, walkId),
+    );
     if (sameIds(page.userIds, step.previousPageIds)) {
       throw repeatedPage("users", offset);
     }
@@ -246,24 +280,25 @@ export async function syncAllUsers(
   }
 }
 
+/**
+ * Where a walk's active-users filter starts: fixed for the whole walk (from
+ * its start), so every step reads the same list of users.
+ */
+async function activeSince(
+  ctx: SyncCtx,
+  deps: SyncDeps,
+  walkId: string,
+): Promise<number | null> {
+  if (deps.sessionLifetimeMs === null) return null;
+  const walk = await ctx.runQuery(deps.component.sync.latestWalk, {});
+  const startedAt = walk?.walkId === walkId ? walk.startedAt : Date.now();
+  return startedAt - deps.sessionLifetimeMs - LAST_ACTIVE_PRECISION_MS;
+}
+
 /** The latest walk over every user, or null before the first. */
 export async function syncStatus(
   ctx: Pick<SyncCtx, "runQuery">,
   component: ComponentApi,
 ): Promise<SyncWalk | null> {
   return await ctx.runQuery(component.sync.latestWalk, {});
-}
-
-/**
- * Revokes a session at Clerk and records Clerk's answer. An answer that is
- * not that session fails with `CLERK_BAD_RESPONSE` and changes nothing.
- */
-export async function revokeSession(
-  ctx: SyncCtx,
-  deps: SyncDeps,
-  sessionId: string,
-): Promise<StoredSession | null> {
-  const revoked = await clerkApi(deps.clerkApi).revokeSession(sessionId);
-  if (revoked !== null) await applyAll(ctx, deps, [revoked]);
-  return await ctx.runQuery(deps.component.sessions.get, { sessionId });
 }

@@ -7,9 +7,9 @@ import {
   type GenericActionCtx,
   type GenericDataModel,
 } from "convex/server";
-import type { ComponentApi } from "../component/_generated/component.js";
-import { parseWebhookBody } from "./webhookPayload.js";
-import { verifyWebhook } from "./webhookVerifier.js";
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { parseWebhookBody } from "./payload.js";
+import { verifyWebhook } from "./signature.js";
 
 export type WebhookOptions = {
   /** Overrides `CLERK_WEBHOOK_SIGNING_SECRET` / `CLERK_WEBHOOK_SECRET`. */

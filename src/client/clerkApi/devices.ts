@@ -18,12 +18,19 @@ import {
   vStoredSession,
   type ClerkSessionStatus,
   type StoredSession,
-} from "../shared/sessionValidators.js";
-import { isClerkApiError, sessionError } from "./errors.js";
-import type { ClerkSessions } from "./index.js";
+} from "../../shared/sessionValidators.js";
+import { isClerkApiError, sessionError } from "../core/errors.js";
+import type { ClerkSessions } from "../core/index.js";
+import type { SyncCtx } from "./sync.js";
 
-/** Sessions read, and at most revoked at once, per batch of `signOutOtherSessions`. */
+/** Revokes sent to Clerk at once by `signOutOtherSessions`. */
 export const SIGN_OUT_BATCH_SIZE = 10;
+
+/**
+ * The most sessions one call of `mySessions` returns: a larger `numItems`
+ * gets this many, so no caller can make one call read all its documents.
+ */
+export const MAX_SESSIONS_PAGE = 100;
 
 /** One of the caller's sessions; `current` marks the one making the request. */
 export const vMySession = v.object({
@@ -62,15 +69,22 @@ function signOutError(code: SignOutErrorCode, message: string) {
   return new ConvexError<SignOutErrorData>({ code, message });
 }
 
-/** What the devices functions need of the `ClerkSessions` class. */
-export type DevicesDeps = Pick<
-  ClerkSessions,
-  "requireActiveSession" | "listSessions" | "getSession" | "revokeSession"
->;
+/** What the devices functions need: the core's session reads, Clerk's writes. */
+export type DevicesDeps = {
+  requireActiveSession: ClerkSessions["requireActiveSession"];
+  listSessions: ClerkSessions["listSessions"];
+  getSession: ClerkSessions["getSession"];
+  revokeSession: (
+    ctx: SyncCtx,
+    args: { sessionId: string },
+  ) => Promise<StoredSession | null>;
+  /** The user's live sessions as Clerk lists them now, applied to the store. */
+  liveSessionIds: (ctx: SyncCtx, args: { userId: string }) => Promise<string[]>;
+};
 
 type QueryCtx = Parameters<DevicesDeps["listSessions"]>[0] &
   Parameters<DevicesDeps["requireActiveSession"]>[0];
-type ActionCtx = QueryCtx & Parameters<DevicesDeps["revokeSession"]>[0];
+type ActionCtx = QueryCtx & SyncCtx;
 
 /** The caller's sessions, newest first by Clerk's `created_at`, the current one marked. */
 export async function listMySessions(
@@ -79,9 +93,14 @@ export async function listMySessions(
   args: { status?: ClerkSessionStatus; paginationOpts: PaginationOptions },
 ): Promise<PaginationResult<MySession>> {
   const caller = await sessions.requireActiveSession(ctx);
+  const { numItems } = args.paginationOpts;
   const page = await sessions.listSessions(ctx, {
     userId: caller.userId,
     ...args,
+    paginationOpts: {
+      ...args.paginationOpts,
+      numItems: Math.max(1, Math.min(numItems, MAX_SESSIONS_PAGE)),
+    },
   });
   return {
     ...page,
@@ -118,10 +137,11 @@ export async function signOutSession(
 
 /**
  * Revokes every live session of the caller except the current one (a token
- * without a `sid` claim is refused with `SESSION_UNKNOWN`): a page
- * of `SIGN_OUT_BATCH_SIZE` sessions is read, its live ones revoked together,
- * then the next. A revoke Clerk refuses is counted in `failed` and the others
- * go on.
+ * without a `sid` claim is refused with `SESSION_UNKNOWN`). Clerk is asked
+ * for the caller's sessions first, so a session the store has not heard of
+ * yet (its `session.created` still on the way) is signed out too; each
+ * revoke is recorded, `SIGN_OUT_BATCH_SIZE` at a time. A revoke Clerk
+ * refuses is counted in `failed` and the others go on.
  */
 export async function signOutOtherSessions(
   ctx: ActionCtx,
@@ -136,23 +156,13 @@ export async function signOutOtherSessions(
       "The token has no sid claim, so the current session is unknown",
     );
   }
+  const live = await sessions.liveSessionIds(ctx, { userId: caller.userId });
+  const others = live.filter((sessionId) => sessionId !== caller.sessionId);
   const result = { signedOut: 0, failed: 0 };
-  let cursor: string | null = null;
-  for (;;) {
-    const page: PaginationResult<StoredSession> = await sessions.listSessions(
-      ctx,
-      {
-        userId: caller.userId,
-        paginationOpts: { numItems: SIGN_OUT_BATCH_SIZE, cursor },
-      },
-    );
-    const others = page.page.filter(
-      (session) =>
-        session.sessionId !== caller.sessionId &&
-        !isTerminalStatus(session.status),
-    );
+  for (let start = 0; start < others.length; start += SIGN_OUT_BATCH_SIZE) {
+    const batch = others.slice(start, start + SIGN_OUT_BATCH_SIZE);
     const outcomes = await Promise.allSettled(
-      others.map(({ sessionId }) => sessions.revokeSession(ctx, { sessionId })),
+      batch.map((sessionId) => sessions.revokeSession(ctx, { sessionId })),
     );
     for (const outcome of outcomes) {
       if (outcome.status === "fulfilled") {
@@ -164,15 +174,17 @@ export async function signOutOtherSessions(
         console.warn(`signOutOtherSessions: a revoke failed (${code})`);
       }
     }
-    if (page.isDone) return result;
-    cursor = page.continueCursor;
   }
+  return result;
 }
 
 /** The functions `api()` returns for a devices page. */
 export function devicesApi(sessions: DevicesDeps) {
   return {
-    /** The caller's sessions, newest first by Clerk's `created_at`, the current one marked. */
+    /**
+     * The caller's sessions, newest first by Clerk's `created_at`, the
+     * current one marked; at most `MAX_SESSIONS_PAGE` per call.
+     */
     mySessions: queryGeneric({
       args: {
         status: v.optional(vClerkSessionStatus),
@@ -187,7 +199,7 @@ export function devicesApi(sessions: DevicesDeps) {
       returns: v.union(vStoredSession, v.null()),
       handler: (ctx, args) => signOutSession(ctx, sessions, args),
     }),
-    /** Revokes the caller's other live sessions at Clerk, in batches. */
+    /** Revokes the caller's other live sessions at Clerk, known here or not. */
     signOutOtherSessions: actionGeneric({
       args: {},
       returns: vSignOutOthersResult,

@@ -1,8 +1,8 @@
-import { isTerminalStatus } from "../shared/sessionValidators.js";
+import { isTerminalStatus } from "../../shared/sessionValidators.js";
 import {
   type SessionStatusResult,
   type Whoami,
-} from "../shared/resultValidators.js";
+} from "../../shared/resultValidators.js";
 
 /** What Clerk's client reports, as `useAuth()` gives it. */
 export type ClerkClientState = {
