@@ -74,7 +74,7 @@ describe.skipIf(!haveChromium)("the devtools panel in Chromium", () => {
   beforeAll(async () => {
     await preloadExampleApp();
     vi.stubEnv("CLERK_WEBHOOK_SIGNING_SECRET", TEST_SECRET);
-    bed = createTestBed();
+    bed = await createTestBed();
     front = await startBrowserFront(bed, await bundlePage());
     profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
     context = await chromium.launchPersistentContext(profile, {
