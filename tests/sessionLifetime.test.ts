@@ -156,7 +156,7 @@ describe("a live token past the stored expiry", () => {
         expect((await scheduledRefreshes())[0]?.state.kind).toBe("success"),
       { timeout: 5_000 },
     );
-    expect(clerk.requests).toContain("GET /v1/sessions");
+    expect(clerk.requests).toContain("GET /v1/sessions/sess_L");
     expect(
       await t.query(api.sessions.sessionStatus, { sessionId: "sess_L" }),
     ).toMatchObject({
